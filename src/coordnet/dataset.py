@@ -1,0 +1,698 @@
+"""`Dataset`: a validated collection of posts and accounts in the canonical form.
+
+Construction checks the data contract of :mod:`coordnet.schema` and explains what it cannot use:
+a missing required column raises :class:`~coordnet.errors.SchemaError`; a row with an unreadable
+timestamp, a missing id or an unknown kind, and a duplicate post, is set aside in
+:attr:`Dataset.rejects` with its source, row and reason (or raises, with ``errors="raise"``).
+Nothing is dropped silently: ``len(posts) + dropped rejects == input rows``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .errors import ParameterError, SchemaError
+from .normalize import canonical_url, normalize_tag, parse_timestamps, registered_domain_of
+from .schema import (
+    ACCOUNT_COLUMNS,
+    KINDS,
+    LIST_COLUMNS,
+    LIST_DTYPE,
+    POST_COLUMNS,
+    PRECISION_DTYPE,
+    REJECT_COLUMNS,
+    REQUIRED_POST_COLUMNS,
+    STRING_DTYPE,
+    TIMESTAMP_DTYPE,
+    empty_frame,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Dataset", "DatasetSummary", "concat"]
+
+#: Hidden columns a reader may add to posts/accounts so that rejects name the file and row.
+SOURCE_COL = "_source"
+ROW_COL = "_row"
+
+_KIND_SYNONYMS = {
+    "post": "post", "tweet": "post", "status": "post", "original": "post", "message": "post",
+    "repost": "repost", "retweet": "repost", "retweeted": "repost", "share": "repost",
+    "shared": "repost", "forward": "repost", "forwarded": "repost", "reshare": "repost",
+    "reply": "reply", "replied_to": "reply", "comment": "reply",
+    "quote": "quote", "quoted": "quote", "quote_tweet": "quote",
+}
+
+ErrorMode = Literal["collect", "raise"]
+
+
+def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
+    """Ids as strings, refusing floats that have already lost digits."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        finite = values.dropna()
+        if len(finite) and ((finite.abs() > 2**53).any() or (finite % 1 != 0).any()):
+            raise SchemaError(
+                f"{source}: column '{column}' holds floating-point numbers, so ids above 2^53 "
+                "have already lost digits. Read the source with ids as text (e.g. "
+                "pd.read_csv(..., dtype=str)) and build the Dataset from that.",
+                source=source, column=column,
+            )
+        out = values.astype("Int64").astype(STRING_DTYPE)
+    elif pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        out = values.astype(STRING_DTYPE)
+    else:
+        out = values.astype(STRING_DTYPE).str.strip()
+    return out.mask(out == "")
+
+
+def _normalize_list_column(values: pd.Series, normalizer) -> pd.Series:
+    """A list column in LIST_DTYPE, each element normalized once per distinct value."""
+    if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_list(values.dtype.pyarrow_dtype):
+        arr = pa.chunked_array([values.array._pa_array.combine_chunks()]).combine_chunks()
+    else:
+        py = []
+        for v in values.to_numpy(dtype=object):
+            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+                py.append([])
+            elif isinstance(v, str):
+                py.append([v])
+            else:
+                py.append([None if x is None else str(x) for x in v])
+        arr = pa.array(py, type=pa.list_(pa.string()))
+    arr = arr.fill_null(pa.scalar([], type=pa.list_(pa.string())))
+    flat = pc.list_flatten(arr)
+    if normalizer is not None and len(flat):
+        uniques = pc.unique(flat).to_pylist()
+        mapped = pa.array([normalizer(u) if u is not None else None for u in uniques], pa.string())
+        flat = pc.take(mapped, pc.index_in(flat, value_set=pa.array(uniques, pa.string())))
+    parents = pc.list_parent_indices(arr)
+    keep = pc.and_(pc.is_valid(flat), pc.not_equal(pc.fill_null(flat, ""), ""))
+    flat, parents = flat.filter(keep), parents.filter(keep)
+    counts = np.bincount(parents.to_numpy(zero_copy_only=False), minlength=len(arr))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    rebuilt = pa.ListArray.from_arrays(pa.array(offsets), flat)
+    return pd.Series(pd.arrays.ArrowExtensionArray(rebuilt), index=values.index, dtype=LIST_DTYPE)
+
+
+_LIST_NORMALIZERS = {
+    "urls": canonical_url,
+    "hashtags": normalize_tag,
+    "mentions": normalize_tag,
+    "media": lambda m: str(m).strip() or None,
+}
+
+
+class _Rejects:
+    """Accumulates reject records while a table is conformed."""
+
+    def __init__(self, table: str, errors: ErrorMode):
+        self.table = table
+        self.errors = errors
+        self.frames: list[pd.DataFrame] = []
+
+    def add(self, rows: pd.DataFrame, mask: pd.Series, *, column: str | None, reason, values=None,
+            action: str = "dropped") -> None:
+        if not mask.any():
+            return
+        sub = rows.loc[mask]
+        vals = (values if values is not None else sub[column] if column in sub else None)
+        vals = (pd.Series([None] * len(sub), index=sub.index) if vals is None else vals.loc[sub.index])
+        reasons = reason.loc[sub.index] if isinstance(reason, pd.Series) else reason
+        rec = pd.DataFrame({
+            "table": self.table,
+            "source": sub[SOURCE_COL].to_numpy(),
+            "row": sub[ROW_COL].to_numpy(),
+            "column": column,
+            "value": vals.astype(str).where(vals.notna(), None).to_numpy(),
+            "reason": reasons if isinstance(reasons, str) else reasons.to_numpy(),
+            "action": action,
+            "post_id": sub["post_id"].to_numpy() if "post_id" in sub else None,
+        })
+        if self.errors == "raise":
+            first = rec.iloc[0]
+            raise SchemaError(
+                f"{first['source']}, row {first['row']:,}: {first['reason']}",
+                source=first["source"], row=int(first["row"]), column=column,
+                value=first["value"],
+            )
+        self.frames.append(rec)
+
+    def frame(self) -> pd.DataFrame:
+        if not self.frames:
+            return empty_frame(REJECT_COLUMNS)
+        out = pd.concat(self.frames, ignore_index=True)
+        return out.astype(REJECT_COLUMNS)
+
+
+def _with_provenance(df: pd.DataFrame, default_source: str) -> pd.DataFrame:
+    df = df.reset_index(drop=True)
+    if SOURCE_COL not in df:
+        df[SOURCE_COL] = default_source
+    else:
+        df[SOURCE_COL] = df[SOURCE_COL].fillna(default_source)
+    if ROW_COL not in df:
+        df[ROW_COL] = np.arange(1, len(df) + 1)
+    return df
+
+
+def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple[pd.DataFrame, pd.DataFrame]:
+    missing = [c for c in REQUIRED_POST_COLUMNS if c not in posts.columns]
+    if missing:
+        raise SchemaError(
+            f"{source}: posts lack the required column(s) {missing}. Expected at least "
+            f"{list(REQUIRED_POST_COLUMNS)}; got {list(posts.columns)}. Map your columns with "
+            "coordnet.from_frame(df, post_id=..., account_id=..., timestamp=...).",
+            source=source, column=missing[0],
+        )
+    df = _with_provenance(posts, source)
+    rejects = _Rejects("posts", errors)
+
+    for col in ("post_id", "account_id", "ref_post_id", "ref_account_id"):
+        if col in df:
+            df[col] = _as_id_strings(df[col], col, source)
+    for col in ("post_id", "account_id"):
+        bad = df[col].isna()
+        rejects.add(df, bad, column=col, reason=f"missing {col}")
+        df = df.loc[~bad]
+
+    raw_ts = df["timestamp"]
+    ts = parse_timestamps(raw_ts)
+    bad = ts.isna()
+    if bad.any():
+        reason = (
+            "column 'timestamp' holds " + raw_ts[bad].astype(str).map(repr)
+            + ", which is not a timestamp. Expected e.g. '2019-08-19 14:05', ISO 8601 or epoch seconds."
+        ).where(raw_ts[bad].notna(), "missing timestamp")
+        rejects.add(df, bad, column="timestamp", reason=reason, values=raw_ts)
+        df = df.loc[~bad]
+        ts = ts.loc[~bad]
+    df["timestamp"] = ts
+
+    if "kind" in df:
+        raw = df["kind"]
+        kind = raw.astype("string").str.strip().str.lower().map(_KIND_SYNONYMS)
+        kind = kind.where(raw.notna(), "post")
+        bad = kind.isna()
+        rejects.add(df, bad, column="kind",
+                    reason=f"unknown kind; expected one of {list(KINDS)} (or retweet, share, forward, comment)")
+        df = df.loc[~bad]
+        df["kind"] = kind.loc[~bad]
+    else:
+        df["kind"] = "post"
+
+    for col in LIST_COLUMNS:
+        if col in df:
+            df[col] = _normalize_list_column(df[col], _LIST_NORMALIZERS[col])
+
+    # Duplicate post ids: an identical repeat is merged, a conflicting one is set aside; both are
+    # listed, and only a conflicting one raises under errors="raise".
+    dup = df.duplicated("post_id", keep="first")
+    if dup.any():
+        comparable = [c for c in ("account_id", "timestamp", "kind", "text", "ref_post_id") if c in df]
+        key = pd.util.hash_pandas_object(df[comparable], index=False)
+        first = df.loc[~dup].set_index("post_id")
+        first_key = key.loc[~dup].set_axis(first.index)
+        dup_ids = df.loc[dup, "post_id"]
+        same = key.loc[dup].to_numpy() == first_key.loc[dup_ids].to_numpy()
+        first_rows = first.loc[dup_ids, ROW_COL].astype(str).to_numpy()
+        reason = pd.Series(
+            np.where(same, "duplicate of row ", "conflicting duplicate of row ") + first_rows
+            + np.where(same, " (identical; merged)",
+                       " (differs in account, time, kind, text or reference; first kept)"),
+            index=dup_ids.index,
+        )
+        identical = pd.Series(False, index=df.index)
+        identical.loc[dup_ids.index[same]] = True
+        mode, rejects.errors = rejects.errors, "collect"
+        rejects.add(df, identical, column="post_id", reason=reason)
+        rejects.errors = mode
+        rejects.add(df, dup & ~identical, column="post_id", reason=reason)
+        df = df.loc[~dup]
+
+    for col, dtype in POST_COLUMNS.items():
+        if col not in df:
+            df[col] = pd.Series([[]] * len(df), dtype=dtype, index=df.index) if dtype is LIST_DTYPE \
+                else pd.Series(pd.NA if dtype is not TIMESTAMP_DTYPE else pd.NaT, index=df.index, dtype=dtype)
+        elif col not in LIST_COLUMNS and col != "timestamp":
+            if col == "timestamp_precision":
+                df[col] = df[col].astype("string").astype(PRECISION_DTYPE)
+            elif col in ("post_id", "account_id", "ref_post_id", "ref_account_id"):
+                pass
+            else:
+                df[col] = df[col].astype(dtype)
+    df = df.sort_values(["timestamp", "post_id"], kind="stable")
+    extras = [c for c in df.columns if c not in POST_COLUMNS and c not in (SOURCE_COL, ROW_COL)]
+    return df[list(POST_COLUMNS) + extras].reset_index(drop=True), rejects.frame()
+
+
+def _conform_accounts(accounts: pd.DataFrame | None, posts: pd.DataFrame, source: str,
+                      errors: ErrorMode) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rejects = _Rejects("accounts", errors)
+    if accounts is None:
+        accounts = pd.DataFrame({"account_id": pd.unique(posts["account_id"].to_numpy(dtype=object))})
+    if "account_id" not in accounts.columns:
+        raise SchemaError(
+            f"{source}: accounts lack the required column 'account_id'; got {list(accounts.columns)}.",
+            source=source, column="account_id",
+        )
+    df = _with_provenance(accounts, source)
+    df["account_id"] = _as_id_strings(df["account_id"], "account_id", source)
+    bad = df["account_id"].isna()
+    rejects.add(df, bad, column="account_id", reason="missing account_id")
+    df = df.loc[~bad]
+    if "created_at" in df:
+        raw = df["created_at"]
+        parsed = parse_timestamps(raw)
+        bad = parsed.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+        rejects.add(df, bad, column="created_at", action="cleared",
+                    reason="column 'created_at' is not a timestamp; account kept, value cleared")
+        df["created_at"] = parsed
+    for col in ("followers", "following"):
+        if col in df:
+            num = pd.to_numeric(df[col], errors="coerce")
+            bad = num.isna() & df[col].notna() & (df[col].astype(str).str.strip() != "")
+            rejects.add(df, bad, column=col, action="cleared",
+                        reason=f"column '{col}' is not a whole number; account kept, value cleared")
+            df[col] = num.round().astype("Int64")
+    for col, dtype in ACCOUNT_COLUMNS.items():
+        if col not in df:
+            df[col] = pd.Series(pd.NA if dtype is not TIMESTAMP_DTYPE else pd.NaT, index=df.index, dtype=dtype)
+        elif col not in ("account_id", "created_at"):
+            df[col] = df[col].astype(dtype)
+    # The same account described by several rows (one per tweet in archives): one row, first
+    # non-missing value per column.
+    if df["account_id"].duplicated().any():
+        keep = [c for c in df.columns if c not in (SOURCE_COL, ROW_COL)]
+        df = df[keep].groupby("account_id", sort=False, as_index=False).first()
+    # Every posting account has a row, described or not.
+    seen = set(df["account_id"].to_numpy(dtype=object))
+    extra = [a for a in pd.unique(posts["account_id"].to_numpy(dtype=object)) if a not in seen]
+    if extra:
+        df = pd.concat([df, pd.DataFrame({"account_id": pd.Series(extra, dtype=STRING_DTYPE)})],
+                       ignore_index=True)
+    extras = [c for c in df.columns if c not in ACCOUNT_COLUMNS and c not in (SOURCE_COL, ROW_COL)]
+    df = df[list(ACCOUNT_COLUMNS) + extras].astype(ACCOUNT_COLUMNS)
+    return df.sort_values("account_id", kind="stable").reset_index(drop=True), rejects.frame()
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    """What a collection holds, at a glance. ``str()`` gives a readable block."""
+
+    posts: int
+    accounts: int
+    posting_accounts: int
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    kinds: dict[str, int]
+    platforms: dict[str, int]
+    top_hashtags: list[tuple[str, int]]
+    top_domains: list[tuple[str, int]]
+    top_accounts: list[tuple[str, int]]
+    timestamp_precision: dict[str, int]
+    rejected_rows: int
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        span = f"{self.start} .. {self.end}" if self.start is not None else "(empty)"
+        lines = [
+            f"posts:            {self.posts:,}",
+            f"accounts:         {self.accounts:,} ({self.posting_accounts:,} posting)",
+            f"time span (UTC):  {span}",
+            "kinds:            " + ", ".join(f"{k} {v:,}" for k, v in self.kinds.items()),
+        ]
+        if self.platforms:
+            lines.append("platforms:        " + ", ".join(f"{k} {v:,}" for k, v in self.platforms.items()))
+        if self.timestamp_precision:
+            lines.append("time precision:   " + ", ".join(f"{k} {v:,}" for k, v in self.timestamp_precision.items()))
+        for title, items in (("top hashtags", self.top_hashtags), ("top domains", self.top_domains),
+                             ("most active", self.top_accounts)):
+            if items:
+                lines.append(f"{title + ':':<18}" + ", ".join(f"{k} ({v:,})" for k, v in items))
+        lines.append(f"rejected rows:    {self.rejected_rows:,}")
+        for reason, n in self.reject_reasons.items():
+            lines.append(f"  {n:>8,}  {reason}")
+        return "\n".join(lines)
+
+
+class Dataset:
+    """A validated collection of posts and accounts in coordnet's canonical form.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        At least ``post_id``, ``account_id``, ``timestamp``; any canonical column of
+        :data:`coordnet.schema.POST_COLUMNS` it has is validated and normalized, the others are
+        added empty, and columns beyond those are kept.
+    accounts : DataFrame, optional
+        At least ``account_id``. Accounts that post but are not described get a row of missing
+        values; several rows for one account are merged (first non-missing value per column).
+    source : str, default="posts"
+        Name used in error messages and rejects when rows carry no file of their own.
+    errors : {"collect", "raise"}, default="collect"
+        What to do with a row that cannot be used: set it aside in :attr:`rejects`, or raise
+        :class:`~coordnet.errors.SchemaError` at the first one. A missing required column always
+        raises.
+    rejects : DataFrame, optional
+        Rejects already recorded by a reader (rows that never made it to a table); kept in front.
+
+    Attributes
+    ----------
+    posts : DataFrame
+        Sorted by ``timestamp`` then ``post_id``; dtypes of :data:`coordnet.schema.POST_COLUMNS`.
+    accounts : DataFrame
+        Sorted by ``account_id``; dtypes of :data:`coordnet.schema.ACCOUNT_COLUMNS`.
+    rejects : DataFrame
+        One row per input problem: ``table, source, row, column, value, reason, action, post_id``;
+        ``action`` is "dropped" (row not kept) or "cleared" (row kept, value set missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> posts = pd.DataFrame({
+    ...     "post_id": ["001", "002", "003"],
+    ...     "account_id": ["a", "b", "a"],
+    ...     "timestamp": ["2019-08-19 14:05", "2019-08-19T14:06:00Z", "not a time"],
+    ...     "hashtags": [["#HK"], [], ["hk", "News"]],
+    ... })
+    >>> ds = Dataset(posts)
+    >>> ds.posts[["post_id", "account_id", "hashtags"]]
+      post_id account_id hashtags
+    0     001          a   ['hk']
+    1     002          b       []
+    >>> ds.rejects[["row", "column", "action"]]
+       row     column   action
+    0    3  timestamp  dropped
+    """
+
+    def __init__(
+        self,
+        posts: pd.DataFrame,
+        accounts: pd.DataFrame | None = None,
+        *,
+        source: str = "posts",
+        errors: ErrorMode = "collect",
+        rejects: pd.DataFrame | None = None,
+    ):
+        if errors not in ("collect", "raise"):
+            raise ParameterError(
+                f"The 'errors' parameter of Dataset must be 'collect' or 'raise'. Got {errors!r} instead.",
+                name="errors", value=errors,
+            )
+        if not isinstance(posts, pd.DataFrame):
+            raise ParameterError(
+                f"Dataset expects posts as a pandas DataFrame. Got {type(posts).__name__} instead.",
+                name="posts", value=posts,
+            )
+        p, prej = _conform_posts(posts, source, errors)
+        a, arej = _conform_accounts(accounts, p, source, errors)
+        prior = [rejects.astype(REJECT_COLUMNS)] if rejects is not None and len(rejects) else []
+        rej = pd.concat(prior + [f for f in (prej, arej) if len(f)], ignore_index=True) \
+            if (prior or len(prej) or len(arej)) else empty_frame(REJECT_COLUMNS)
+        self._set(p, a, rej.astype(REJECT_COLUMNS))
+        n_drop = int((rej["action"] == "dropped").sum())
+        if n_drop:
+            logger.warning("%s: %d row(s) set aside; see Dataset.rejects", source, n_drop)
+
+    def _set(self, posts, accounts, rejects) -> None:
+        self._posts = posts
+        self._accounts = accounts
+        self._rejects = rejects
+
+    @classmethod
+    def _trusted(cls, posts: pd.DataFrame, accounts: pd.DataFrame, rejects: pd.DataFrame) -> Dataset:
+        """Build without validation, from tables that already hold the contract (views, loads)."""
+        obj = cls.__new__(cls)
+        obj._set(posts, accounts, rejects)
+        return obj
+
+    # -- tables ---------------------------------------------------------------------------------
+    @property
+    def posts(self) -> pd.DataFrame:
+        """Posts in canonical form (see :data:`coordnet.schema.POST_COLUMNS`)."""
+        return self._posts
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        """Accounts in canonical form (see :data:`coordnet.schema.ACCOUNT_COLUMNS`)."""
+        return self._accounts
+
+    @property
+    def rejects(self) -> pd.DataFrame:
+        """Input rows (or values) not kept, with source, row and reason."""
+        return self._rejects
+
+    def __len__(self) -> int:
+        return len(self._posts)
+
+    def __repr__(self) -> str:
+        if len(self._posts):
+            span = f"{self._posts['timestamp'].iloc[0]:%Y-%m-%d} .. {self._posts['timestamp'].iloc[-1]:%Y-%m-%d}"
+        else:
+            span = "empty"
+        return (f"<Dataset: {len(self._posts):,} posts, {len(self._accounts):,} accounts, {span}, "
+                f"{len(self._rejects):,} rejects>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        s = self.summary()
+        return (f"<p><b>coordnet Dataset</b></p><pre>{html.escape(str(s))}</pre>"
+                + self._posts.head(5)._repr_html_())
+
+    # -- derived views --------------------------------------------------------------------------
+    def entities(self, column: str) -> pd.DataFrame:
+        """Long table of one list column: one row per (post, value).
+
+        Parameters
+        ----------
+        column : {"urls", "hashtags", "mentions", "media", "domains", "registered_domains"}
+            ``domains`` and ``registered_domains`` are derived from ``urls``.
+
+        Returns
+        -------
+        DataFrame
+            ``post_id, account_id, timestamp, value`` (value as string), in post order.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ds = Dataset(pd.DataFrame({"post_id": ["1", "2"], "account_id": ["a", "b"],
+        ...     "timestamp": [0, 60], "urls": [["https://www.news.bbc.co.uk/x?utm_source=t"], []]}))
+        >>> ds.entities("registered_domains")
+          post_id account_id                 timestamp     value
+        0       1          a 1970-01-01 00:00:00+00:00    bbc.co.uk
+        """
+        base = {"domains": "urls", "registered_domains": "urls"}.get(column, column)
+        if base not in LIST_COLUMNS:
+            raise ParameterError(
+                f"The 'column' parameter of Dataset.entities must be one of "
+                f"{list(LIST_COLUMNS) + ['domains', 'registered_domains']}. Got {column!r} instead.",
+                name="column", value=column,
+            )
+        arr = pa.array(self._posts[base].array._pa_array.combine_chunks()) \
+            if len(self._posts) else pa.array([], pa.list_(pa.string()))
+        flat = pc.list_flatten(arr)
+        parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False)
+        values = pd.Series(pd.arrays.ArrowExtensionArray(flat)).astype(STRING_DTYPE)
+        if column != base:
+            from .normalize import domain_of
+
+            fn = domain_of if column == "domains" else registered_domain_of
+            uniques = pd.unique(values.dropna().to_numpy(dtype=object))
+            values = values.map({u: fn(u) for u in uniques}).astype(STRING_DTYPE)
+        p = self._posts
+        out = pd.DataFrame({
+            "post_id": p["post_id"].to_numpy()[parents],
+            "account_id": p["account_id"].to_numpy()[parents],
+            "timestamp": p["timestamp"].iloc[parents].to_numpy(),
+            "value": values.to_numpy(),
+        })
+        out = out.astype({"post_id": STRING_DTYPE, "account_id": STRING_DTYPE,
+                          "timestamp": TIMESTAMP_DTYPE, "value": STRING_DTYPE})
+        return out.loc[out["value"].notna()].reset_index(drop=True)
+
+    def filter(
+        self,
+        *,
+        start: str | pd.Timestamp | None = None,
+        end: str | pd.Timestamp | None = None,
+        accounts: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> Dataset:
+        """Posts in ``[start, end)``, by the given accounts, of the given kinds.
+
+        Accounts are restricted to those that still post (plus, with `accounts`, the ones named).
+        Rejects are carried over unchanged.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ds = Dataset(pd.DataFrame({"post_id": ["1", "2", "3"], "account_id": ["a", "b", "a"],
+        ...     "timestamp": ["2020-01-01", "2020-01-02", "2020-01-03"]}))
+        >>> len(ds.filter(start="2020-01-02")), len(ds.filter(accounts=["a"]))
+        (2, 2)
+        """
+        p = self._posts
+        mask = pd.Series(True, index=p.index)
+        if start is not None:
+            mask &= p["timestamp"] >= _utc(start, "start")
+        if end is not None:
+            mask &= p["timestamp"] < _utc(end, "end")
+        if accounts is not None:
+            wanted = pd.Index([str(a) for a in ([accounts] if isinstance(accounts, str) else accounts)])
+            mask &= p["account_id"].isin(wanted)
+        if kinds is not None:
+            kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+            unknown = sorted(set(kinds) - set(KINDS))
+            if unknown:
+                raise ParameterError(
+                    f"The 'kinds' parameter of Dataset.filter takes values from {list(KINDS)}. "
+                    f"Got {unknown} instead.", name="kinds", value=kinds,
+                )
+            mask &= p["kind"].isin(kinds)
+        posts = p.loc[mask].reset_index(drop=True)
+        keep = self._accounts["account_id"].isin(posts["account_id"].unique())
+        if accounts is not None:
+            keep |= self._accounts["account_id"].isin(wanted)
+        return Dataset._trusted(posts, self._accounts.loc[keep].reset_index(drop=True), self._rejects)
+
+    def summary(self, top: int = 5) -> DatasetSummary:
+        """Counts, time span, kinds, top hashtags, domains and accounts, and rejects.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ds = Dataset(pd.DataFrame({"post_id": ["1", "2"], "account_id": ["a", "b"],
+        ...     "timestamp": [0, 60], "hashtags": [["HK"], ["hk"]]}))
+        >>> ds.summary().top_hashtags
+        [('hk', 2)]
+        """
+        p = self._posts
+
+        def top_counts(values: pd.Series) -> list[tuple[str, int]]:
+            vc = values.value_counts()
+            vc = vc.iloc[np.lexsort((vc.index.astype(str), -vc.to_numpy()))].head(top)
+            return [(str(k), int(v)) for k, v in vc.items()]
+
+        kinds = p["kind"].value_counts(sort=False)
+        platforms = p["platform"].dropna().value_counts()
+        precision = p["timestamp_precision"].value_counts(sort=False)
+        reasons = self._rejects["reason"].str.replace(r"\d[\d,]*", "N", regex=True).value_counts()
+        return DatasetSummary(
+            posts=len(p),
+            accounts=len(self._accounts),
+            posting_accounts=int(p["account_id"].nunique()),
+            start=p["timestamp"].min() if len(p) else None,
+            end=p["timestamp"].max() if len(p) else None,
+            kinds={str(k): int(v) for k, v in kinds.items()},
+            platforms={str(k): int(v) for k, v in platforms.items()},
+            top_hashtags=top_counts(self.entities("hashtags")["value"]),
+            top_domains=top_counts(self.entities("registered_domains")["value"]),
+            top_accounts=top_counts(p["account_id"]),
+            timestamp_precision={str(k): int(v) for k, v in precision.items() if v},
+            rejected_rows=int((self._rejects["action"] == "dropped").sum()),
+            reject_reasons={str(k): int(v) for k, v in reasons.head(10).items()},
+        )
+
+    # -- persistence ----------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Save as a folder of Parquet files (``posts``, ``accounts``, ``rejects``), parsed once.
+
+        Examples
+        --------
+        >>> import pandas as pd, tempfile
+        >>> ds = Dataset(pd.DataFrame({"post_id": ["007"], "account_id": ["a"], "timestamp": [0]}))
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     back = Dataset.load(ds.save(d + "/hk"))
+        >>> back.posts.equals(ds.posts)
+        True
+        """
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self._posts.to_parquet(path / "posts.parquet", index=False)
+        self._accounts.to_parquet(path / "accounts.parquet", index=False)
+        self._rejects.to_parquet(path / "rejects.parquet", index=False)
+        from . import __version__
+
+        (path / "coordnet.json").write_text(json.dumps({"format": "coordnet-dataset", "version": 1,
+                                                        "coordnet": __version__}))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Dataset:
+        """Load a folder written by :meth:`save`."""
+        path = Path(path)
+        meta = path / "coordnet.json"
+        if not meta.exists():
+            from .errors import ReadError
+
+            raise ReadError(f"{path}: not a saved coordnet Dataset (no coordnet.json); "
+                            "expected a folder written by Dataset.save().", source=str(path))
+        posts = _read_parquet(path / "posts.parquet", POST_COLUMNS)
+        accounts = _read_parquet(path / "accounts.parquet", ACCOUNT_COLUMNS)
+        rejects = _read_parquet(path / "rejects.parquet", REJECT_COLUMNS)
+        return cls._trusted(posts, accounts, rejects)
+
+
+def _read_parquet(path: Path, columns: dict[str, object]) -> pd.DataFrame:
+    """A Parquet file back into canonical dtypes (list columns stay Arrow lists, zero-copy)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    lists = [c for c in table.column_names if columns.get(c) is LIST_DTYPE]
+    df = table.drop_columns(lists).to_pandas(ignore_metadata=True)
+    for c in lists:
+        df[c] = pd.Series(pd.arrays.ArrowExtensionArray(table.column(c)), dtype=LIST_DTYPE)
+    df = df[table.column_names]
+    return df.astype({c: d for c, d in columns.items() if c in df and d is not LIST_DTYPE})
+
+
+def _utc(value, name: str) -> pd.Timestamp:
+    ts = parse_timestamps(pd.Series([value]))
+    if ts.isna().iloc[0]:
+        raise ParameterError(f"The '{name}' parameter must be a timestamp, e.g. '2019-08-19' or "
+                             f"'2019-08-19T14:05Z'. Got {value!r} instead.", name=name, value=value)
+    return ts.iloc[0]
+
+
+def concat(datasets: Sequence[Dataset], *, errors: ErrorMode = "collect") -> Dataset:
+    """Combine datasets (for example one per file) into one, re-checking duplicates across them.
+
+    A post present in two inputs is kept once and listed in rejects; accounts described in several
+    inputs are merged. Rejects of the inputs are carried over.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = Dataset(pd.DataFrame({"post_id": ["1"], "account_id": ["x"], "timestamp": [0]}))
+    >>> b = Dataset(pd.DataFrame({"post_id": ["1", "2"], "account_id": ["x", "y"], "timestamp": [0, 5]}))
+    >>> both = concat([a, b])
+    >>> len(both), both.rejects["reason"].tolist()
+    (2, ['duplicate of row 1 (identical; merged)'])
+    """
+    datasets = list(datasets)
+    if not datasets:
+        raise ParameterError("concat needs at least one Dataset. Got none.", name="datasets", value=datasets)
+    if len(datasets) == 1:
+        return datasets[0]
+    posts = []
+    for i, d in enumerate(datasets):
+        p = d.posts.copy()
+        p[SOURCE_COL] = f"dataset {i}"
+        p[ROW_COL] = np.arange(1, len(p) + 1)
+        posts.append(p)
+    accounts = pd.concat([d.accounts for d in datasets], ignore_index=True)
+    prior = pd.concat([d.rejects for d in datasets], ignore_index=True)
+    return Dataset(pd.concat(posts, ignore_index=True), accounts, source="concat", errors=errors,
+                   rejects=prior)
