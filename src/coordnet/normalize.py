@@ -216,6 +216,8 @@ def canonical_url(url: str | None) -> str | None:
     'https://example.com/News?a=1&b=2'
     >>> canonical_url("example.com/a/")
     'http://example.com/a'
+    >>> canonical_url("23678")  # an opaque URL id, not a URL: kept as given
+    '23678'
     """
     if url is None or (isinstance(url, float) and np.isnan(url)):
         return None
@@ -223,6 +225,10 @@ def canonical_url(url: str | None) -> str | None:
     if not url:
         return None
     if "://" not in url:
+        host = url.split("/", 1)[0]
+        if "." not in host and ":" not in host:
+            # Not a URL but an opaque URL id (pre-processed datasets): kept as given.
+            return url
         url = "http://" + url
     try:
         parts = urlsplit(url)
