@@ -25,6 +25,7 @@ from .errors import ParameterError, SchemaError
 from .normalize import canonical_url, normalize_tag, parse_timestamps, registered_domain_of
 from .schema import (
     ACCOUNT_COLUMNS,
+    KIND_DTYPE,
     KINDS,
     LIST_COLUMNS,
     LIST_DTYPE,
@@ -75,11 +76,22 @@ def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
     return out.mask(out == "")
 
 
+def _fast_list_array(values: pd.Series) -> pa.Array | None:
+    """Arrow list array straight from a column of lists of strings (the common case), else None."""
+    try:
+        return pa.array(values.to_numpy(dtype=object), type=pa.list_(pa.string()), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return None
+
+
 def _normalize_list_column(values: pd.Series, normalizer) -> pd.Series:
     """A list column in LIST_DTYPE, each element normalized once per distinct value."""
+    arr = None
     if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_list(values.dtype.pyarrow_dtype):
         arr = pa.chunked_array([values.array._pa_array.combine_chunks()]).combine_chunks()
     else:
+        arr = _fast_list_array(values)
+    if arr is None:
         py = []
         for v in values.to_numpy(dtype=object):
             if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
@@ -182,8 +194,9 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
             df[col] = _as_id_strings(df[col], col, source)
     for col in ("post_id", "account_id"):
         bad = df[col].isna()
-        rejects.add(df, bad, column=col, reason=f"missing {col}")
-        df = df.loc[~bad]
+        if bad.any():
+            rejects.add(df, bad, column=col, reason=f"missing {col}")
+            df = df.loc[~bad]
 
     raw_ts = df["timestamp"]
     ts = parse_timestamps(raw_ts)
@@ -200,15 +213,18 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
 
     if "kind" in df:
         raw = df["kind"]
-        kind = raw.astype("string").str.strip().str.lower().map(_KIND_SYNONYMS)
-        kind = kind.where(raw.notna(), "post")
+        codes, uniques = pd.factorize(raw)  # map the few distinct spellings, not every row
+        canon = pd.Series(uniques).astype(str).str.strip().str.lower().map(_KIND_SYNONYMS)
+        kind_codes = np.append(pd.Categorical(canon, dtype=KIND_DTYPE).codes, KINDS.index("post"))
+        kind = pd.Series(pd.Categorical.from_codes(kind_codes[codes], dtype=KIND_DTYPE), index=df.index)
         bad = kind.isna()
         rejects.add(df, bad, column="kind",
                     reason=f"unknown kind; expected one of {list(KINDS)} (or retweet, share, forward, comment)")
-        df = df.loc[~bad]
-        df["kind"] = kind.loc[~bad]
+        if bad.any():
+            df, kind = df.loc[~bad], kind.loc[~bad]
+        df["kind"] = kind
     else:
-        df["kind"] = "post"
+        df["kind"] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), dtype=KIND_DTYPE)
 
     for col in LIST_COLUMNS:
         if col in df:
@@ -250,7 +266,14 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
                 pass
             else:
                 df[col] = df[col].astype(dtype)
-    df = df.sort_values(["timestamp", "post_id"], kind="stable")
+    order = pc.sort_indices(
+        pa.table({"t": pa.array(df["timestamp"].array.asi8 if hasattr(df["timestamp"].array, "asi8")
+                                else df["timestamp"].to_numpy().view("int64")),
+                  "p": pa.array(df["post_id"].to_numpy(dtype=object), pa.string())}),
+        sort_keys=[("t", "ascending"), ("p", "ascending")],
+    ).to_numpy()
+    if not np.array_equal(order, np.arange(len(order))):  # a reordering take is costly: skip when sorted
+        df = df.iloc[order]
     extras = [c for c in df.columns if c not in POST_COLUMNS and c not in (SOURCE_COL, ROW_COL)]
     return df[list(POST_COLUMNS) + extras].reset_index(drop=True), rejects.frame()
 

@@ -57,6 +57,13 @@ def _epoch_to_utc(numbers: pd.Series) -> pd.Series:
     Magnitudes: seconds reach 1e11 only in the year 5138, milliseconds 1e14 in 5138, and so on,
     so the unit of any timestamp from 1973 on is unambiguous.
     """
+    if pd.api.types.is_integer_dtype(numbers.dtype) and not numbers.isna().any():
+        # Integers stay integers: float64 would round nanosecond epochs.
+        v = numbers.to_numpy(dtype=np.int64)
+        absv = np.abs(v)
+        factor = np.select([absv < 10**11, absv < 10**14, absv < 10**17], [10**9, 10**6, 10**3], 1)
+        ns = v * factor
+        return pd.Series(ns.astype("datetime64[ns]"), index=numbers.index).dt.tz_localize("UTC")
     x = numbers.astype("float64").to_numpy()
     out = np.full(len(x), np.datetime64("NaT"), dtype="datetime64[ns]")
     absx = np.abs(x)
@@ -123,39 +130,59 @@ def parse_timestamps(values: pd.Series | Iterable, *, default_tz: str = "UTC") -
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         return _epoch_to_utc(s)
 
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-    present = s.notna()
-    if not present.any():
-        return out
-    # Work on distinct values: timestamps repeat (minute-truncated archives) and parsing is the cost.
-    raw = s[present]
-    uniques = pd.Series(pd.unique(raw.astype(str).str.strip().to_numpy(dtype=object)), dtype=object)
-    parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns, UTC]")
+    present = s.notna().to_numpy()
+    result = np.full(len(s), _NAT, dtype=np.int64)
+    if present.any():
+        # Work on distinct values: timestamps repeat (minute-truncated archives) and parsing is the cost.
+        text = s[present].astype(str).str.strip()
+        codes, uniques = pd.factorize(text)
+        result[present] = _parse_distinct(np.asarray(uniques, dtype=object), default_tz)[codes]
+    return pd.Series(pd.DatetimeIndex(result.view("datetime64[ns]")).tz_localize("UTC"), index=s.index)
 
-    todo = uniques.str.len() > 0
-    is_num = uniques.str.match(_DIGITS) & todo
+
+_NAT = np.iinfo(np.int64).min
+
+
+def _as_ns(values) -> np.ndarray:
+    """UTC datetimes (Series/Index, NaT allowed) as int64 nanoseconds, NaT as the NaT sentinel."""
+    idx = pd.DatetimeIndex(values)
+    if idx.tz is None:
+        idx = idx.tz_localize("UTC")
+    return idx.tz_convert("UTC").as_unit("ns").asi8
+
+
+def _parse_distinct(uniques: np.ndarray, default_tz: str) -> np.ndarray:
+    """Distinct stripped strings to int64 ns since the epoch (UTC); unreadable ones give NaT."""
+    out = np.full(len(uniques), _NAT, dtype=np.int64)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    u = pd.Series(uniques, dtype=object)
+    arrow = pa.array(uniques, pa.string())  # Arrow's string kernels: C speed, no per-value Python
+    todo = pc.greater(pc.utf8_length(arrow), 0).to_numpy(zero_copy_only=False).copy()
+    is_num = pc.match_substring_regex(arrow, _DIGITS.pattern).to_numpy(zero_copy_only=False) & todo
     if is_num.any():
-        parsed[is_num] = _epoch_to_utc(pd.to_numeric(uniques[is_num]))
+        out[is_num] = _as_ns(_epoch_to_utc(pd.to_numeric(u[is_num])))
         todo &= ~is_num
     for fmt in ("ISO8601", _TWITTER_CLASSIC):
         if not todo.any():
             break
-        sub = uniques[todo]
+        cand = todo.copy()
         if fmt == "ISO8601" and default_tz != "UTC":
-            # Naive ISO values must be localized to default_tz, not UTC: leave them to dateutil.
-            aware = sub.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True)
-            sub = sub[aware]
-        got = pd.to_datetime(sub, format=fmt, utc=True, errors="coerce")
-        ok = got.notna()
-        parsed[ok[ok].index] = got[ok].dt.as_unit("ns")
-        todo[ok[ok].index] = False
-    if todo.any():
-        parsed[todo] = pd.Series(
-            [_dateutil_parse(v, default_tz) for v in uniques[todo]], index=uniques[todo].index,
-            dtype="datetime64[ns, UTC]",
-        )
-    lookup = pd.Series(parsed.to_numpy(), index=uniques.to_numpy())
-    out[present] = lookup.reindex(raw.astype(str).str.strip().to_numpy()).to_numpy()
+            # Naive ISO values belong to default_tz, not UTC: leave them to dateutil.
+            cand &= pc.match_substring_regex(arrow, r"(?:Z|[+-]\d\d:?\d\d)$").to_numpy(zero_copy_only=False)
+        if not cand.any():
+            continue
+        got = pd.to_datetime(u[cand], format=fmt, utc=True, errors="coerce")
+        ns = _as_ns(got)
+        ok = ns != _NAT
+        where = np.flatnonzero(cand)[ok]
+        out[where] = ns[ok]
+        todo[where] = False
+    for i in np.flatnonzero(todo):
+        t = _dateutil_parse(uniques[i], default_tz)
+        if t is not pd.NaT:
+            out[i] = t.as_unit("ns").value
     return out
 
 
@@ -177,10 +204,13 @@ def snowflake_timestamps(ids: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=ids.index, dtype="datetime64[ns, UTC]")
     if not numeric.any():
         return out
-    as_int = np.array([int(v) for v in text[numeric]], dtype=object)
-    ok = np.array([v < 2**63 for v in as_int])
-    vals = np.zeros(len(as_int), dtype=np.int64)
-    vals[ok] = as_int[ok].astype(np.int64)
+    # At most 19 digits always fit in uint64; Arrow parses them without a Python loop.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    as_uint = pc.cast(pa.array(text[numeric].array), pa.uint64()).to_numpy(zero_copy_only=False)
+    ok = as_uint < np.uint64(2**63)
+    vals = np.where(ok, as_uint, 0).astype(np.int64)
     ms = (vals >> 22) + TWITTER_EPOCH_MS
     # The first snowflakes (Nov 2010) carry at least a day of milliseconds; smaller ids are the
     # sequential pre-2010 ids and carry no time.
@@ -268,7 +298,7 @@ def _tld_extractor():
     import tldextract
 
     # Offline: the public-suffix snapshot shipped inside tldextract, never a download.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def domain_of(url: str | None) -> str | None:
