@@ -145,3 +145,11 @@ def test_parse_list_cells_never_evaluates_code():
 )
 def test_parse_list_cells_shapes(cell, expected):
     assert parse_list_cells(pd.Series([cell])).iloc[0] == expected
+
+
+def test_zone_abbreviations_read_or_refused():
+    got = parse_timestamps(pd.Series(["2021-03-01 10:15:00 EST", "2021-03-01 10:15:00 CEST",
+                                      "2021-03-01 10:15:00 XYZT"]))
+    assert got.iloc[0] == pd.Timestamp("2021-03-01 15:15", tz=UTC)
+    assert got.iloc[1] == pd.Timestamp("2021-03-01 08:15", tz=UTC)
+    assert pd.isna(got.iloc[2])  # an unknown zone is refused, not read as UTC

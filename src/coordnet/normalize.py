@@ -80,13 +80,29 @@ def _epoch_to_utc(numbers: pd.Series) -> pd.Series:
     return pd.Series(out, index=numbers.index).dt.tz_localize("UTC")
 
 
+#: Zone abbreviations read in timestamps (ambiguous ones such as IST or BST are deliberately
+#: absent: a value carrying one is refused rather than guessed).
+TZ_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0,
+    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+    "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
+    "CET": 3600, "CEST": 2 * 3600, "EET": 2 * 3600, "EEST": 3 * 3600, "WET": 0, "WEST": 3600,
+    "MSK": 3 * 3600, "HKT": 8 * 3600, "JST": 9 * 3600, "KST": 9 * 3600,
+}
+
+
 def _dateutil_parse(value: str, default_tz: str):
+    import warnings
+
     from dateutil import parser, tz
 
-    try:
-        ts = parser.parse(value)
-    except (ValueError, OverflowError, TypeError):
-        return pd.NaT
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", parser.UnknownTimezoneWarning)
+        try:
+            ts = parser.parse(value, tzinfos=TZ_ABBREVIATIONS)
+        except (ValueError, OverflowError, TypeError, parser.UnknownTimezoneWarning):
+            # An unknown zone name is refused, never silently read as default_tz.
+            return pd.NaT
     t = pd.Timestamp(ts)
     if t.tzinfo is None:
         t = t.tz_localize(tz.gettz(default_tz) if default_tz != "UTC" else "UTC")
