@@ -1,0 +1,442 @@
+"""Detection: run the signals, fuse them, find the networks, score and explain them.
+
+:func:`detect` is the one call for notebooks; :class:`Detector` holds the parameters, validated
+when it is built, for those who want control. The flow:
+
+1. every pairwise signal computes its edge table with its own null model's p-values, and every
+   feature signal its per-account table;
+2. :func:`coordnet.network.fuse_edges` combines the p-values per account pair and keeps the pairs
+   whose false discovery rate is below `alpha` (the backbone);
+3. :func:`coordnet.clustering.find_networks` groups the backbone into networks (Louvain by
+   default) and scores accounts and networks;
+4. accounts whose posts a network amplifies are attached to it as *seeders*; the others are
+   *amplifiers* or *members*, from the lead/lag of their co-actions.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .clustering import evidence_score, find_networks
+from .dataset import Dataset
+from .errors import CoordnetError, ParameterError
+from .network import fuse_edges
+from .result import Result
+from .schema import STRING_DTYPE
+from .signals.base import Signal, check_number
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_SIGNALS", "Detector", "default_signals", "detect"]
+
+#: Names of the signals :func:`detect` runs by default (see :func:`default_signals`).
+DEFAULT_SIGNALS = (
+    "co_repost", "co_reply", "co_quote", "co_link", "co_domain", "co_text", "co_similar_text",
+    "co_image", "hashtag_sequence", "synchrony", "creation_burst", "handle_template",
+    "rhythm", "fast_repost", "lifecycle",
+)
+
+
+def default_signals(names: Sequence[str] = DEFAULT_SIGNALS) -> list[Signal]:
+    """The signals :func:`detect` runs, with their default windows.
+
+    Windows follow the tactics: reposts of one post within a minute; replies, quotes, links,
+    exact copies, images and hashtag sequences within ten minutes; near-duplicate texts and
+    domains within an hour (pasting and link-pushing campaigns are spread out).
+
+    Examples
+    --------
+    >>> [s.name for s in default_signals(["co_repost", "rhythm"])]
+    ['co_repost', 'rhythm']
+    """
+    from .signals import accounts as A
+    from .signals import coaction as C
+    from .signals import text as T
+    from .signals import timing as Ti
+
+    factories = {
+        "co_repost": lambda: C.CoRepost(window="60s"),
+        "co_reply": lambda: C.CoReply(window="10min"),
+        "co_quote": lambda: C.CoQuote(window="10min"),
+        "co_link": lambda: C.CoLink(window="10min"),
+        "co_domain": lambda: C.CoDomain(window="1h"),
+        "co_text": lambda: C.CoText(window="10min"),
+        "co_similar_text": lambda: T.CoSimilarText(window="1h"),
+        "co_image": lambda: C.CoImage(window="10min"),
+        "co_hashtag": lambda: C.CoHashtag(window="10min"),
+        "co_mention": lambda: C.CoMention(window="10min"),
+        "hashtag_sequence": lambda: C.HashtagSequence(window="10min"),
+        "synchrony": lambda: Ti.SynchronizedActivity(),
+        "creation_burst": lambda: A.CreationBursts(),
+        "handle_template": lambda: A.HandleTemplates(),
+        "rhythm": lambda: Ti.Rhythm(),
+        "fast_repost": lambda: Ti.FastReposts(),
+        "lifecycle": lambda: A.Lifecycle(),
+    }
+    unknown = [n for n in names if n not in factories]
+    if unknown:
+        raise ParameterError(
+            f"Unknown signal name(s) {unknown}. Known: {sorted(factories)}; or pass Signal objects.",
+            name="signals", value=list(names))
+    return [factories[n]() for n in names]
+
+
+def _edge_pvalues(name: str, edges: pd.DataFrame) -> pd.Series | None:
+    """The per-pair p-value column of a signal's edges, or None if it has none."""
+    for col in ("p_value", "burst_p"):
+        if col in edges.columns:
+            return edges[col].astype(float)
+    if "weight" in edges.columns and name == "handle_template":
+        # weight = 1 - prod(1 - rarity): the chance that another account shares these
+        # templates by chance is about 1 - weight.
+        return (1.0 - edges["weight"].astype(float)).clip(lower=1e-300)
+    return None
+
+
+class Detector:
+    """A configurable detection pipeline; parameters are validated when it is built.
+
+    Parameters
+    ----------
+    signals : sequence of str or Signal, optional
+        Signal names (see :data:`DEFAULT_SIGNALS`) or configured Signal objects. Pairwise
+        signals feed the graph; feature signals (rhythm, fast reposts, lifecycle) feed the
+        evidence and the account table.
+    alpha : float, default=0.01
+        Level of the network test: a group is a network when chance would produce a group that
+        size and that densely tied with probability at most `alpha` (see
+        :mod:`coordnet.clustering`).
+    p_candidate : float, default=1e-3
+        Fused pair p-value under which two accounts are a candidate edge for clustering.
+    profile_alpha : float, default=1e-6
+        Corrected p-value under which a profile signal (creation burst, handle template) may tie
+        two accounts on its own.
+    clustering : {"louvain", "components"}, default="louvain"
+    min_size : int, default=3
+        Smallest network; smaller groups are reported as candidates.
+    resolution : float, default=1.0
+        Louvain resolution.
+    seed : int, default=0
+        Seed of every random step; results are deterministic for it.
+    progress : bool, default=False
+        Show a progress bar (tqdm) over the signals.
+
+    Examples
+    --------
+    >>> from coordnet.simulate import simulate
+    >>> scenario = simulate(size="tiny", seed=1)
+    >>> result = Detector(signals=["co_repost", "co_text"]).run(scenario.dataset)
+    >>> list(result.networks.columns)[:4]
+    ['network_id', 'status', 'size', 'score']
+    """
+
+    def __init__(
+        self,
+        signals: Sequence[str | Signal] | None = None,
+        *,
+        alpha: float = 0.01,
+        p_candidate: float = 1e-3,
+        profile_alpha: float = 1e-6,
+        clustering: str = "louvain",
+        min_size: int = 3,
+        resolution: float = 1.0,
+        seed: int = 0,
+        progress: bool = False,
+    ):
+        owner = "Detector"
+        self.alpha = check_number(alpha, owner=owner, name="alpha", low=1e-300, high=0.5)
+        self.p_candidate = check_number(p_candidate, owner=owner, name="p_candidate", low=1e-300, high=0.5)
+        self.profile_alpha = check_number(profile_alpha, owner=owner, name="profile_alpha", low=0, high=1)
+        if clustering not in ("louvain", "components"):
+            raise ParameterError(f"The 'clustering' parameter of Detector must be 'louvain' or "
+                                 f"'components'. Got {clustering!r} instead.", name="clustering",
+                                 value=clustering)
+        self.clustering = clustering
+        self.min_size = check_number(min_size, owner=owner, name="min_size", low=2, integer=True)
+        self.resolution = check_number(resolution, owner=owner, name="resolution", low=1e-6)
+        self.seed = check_number(seed, owner=owner, name="seed", low=0, integer=True)
+        self.progress = bool(progress)
+        names = [s for s in (signals or DEFAULT_SIGNALS) if isinstance(s, str)]
+        built = {s.name: s for s in default_signals(names)} if names else {}
+        self.signals: list[Signal] = []
+        for s in signals or DEFAULT_SIGNALS:
+            if isinstance(s, str):
+                self.signals.append(built[s])
+            elif isinstance(s, Signal):
+                self.signals.append(s)
+            else:
+                raise ParameterError(f"The 'signals' parameter of Detector takes signal names or Signal "
+                                     f"objects. Got {s!r} instead.", name="signals", value=s)
+        for s in self.signals:
+            s._validate()  # fail now, not after an hour of work
+        seen = [getattr(s, "signal_name", s.name) for s in self.signals]
+        if len(set(seen)) != len(seen):
+            raise ParameterError(f"Two signals share a name in {seen}: give one a `label`.",
+                                 name="signals", value=seen)
+
+    def get_params(self) -> dict:
+        """The pipeline's parameters (signals by their repr)."""
+        return {"signals": [repr(s) for s in self.signals], "alpha": self.alpha,
+                "p_candidate": self.p_candidate, "profile_alpha": self.profile_alpha, "clustering": self.clustering,
+                "min_size": self.min_size, "resolution": self.resolution, "seed": self.seed}
+
+    # -- the run --------------------------------------------------------------------------------
+    def run(self, dataset: Dataset) -> Result:
+        """Run the pipeline on a dataset."""
+        from . import __version__
+
+        if not isinstance(dataset, Dataset):
+            raise ParameterError(f"Detector.run expects a coordnet.Dataset. Got {type(dataset).__name__} "
+                                 "instead; read one with coordnet.io or coordnet.from_frame.",
+                                 name="dataset", value=dataset)
+        stages: list[dict] = []
+        signal_edges: dict[str, pd.DataFrame] = {}
+        signal_results: dict[str, object] = {}
+        features: list[pd.DataFrame] = []
+        iterator = self.signals
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            iterator = tqdm(self.signals, desc="signals", unit="signal")
+        for sig in iterator:
+            name = getattr(sig, "signal_name", sig.name)
+            t0 = time.perf_counter()
+            note = ""
+            try:
+                if hasattr(sig, "run") and sig.kind == "edges":
+                    res = sig.run(dataset)
+                    signal_results[name] = res
+                    out = res.edges
+                else:
+                    out = sig.compute(dataset)
+            except CoordnetError as exc:  # a signal the data cannot feed: noted, not fatal
+                note = f"skipped: {str(exc).splitlines()[0]}"
+                logger.warning("signal %s %s", name, note)
+                stages.append({"stage": name, "seconds": time.perf_counter() - t0, "rows": 0, "note": note})
+                continue
+            if sig.kind == "edges":
+                if "window" in out.columns and out["window"].nunique() > 1:
+                    out = out[out["window"] == out["window"].min()]
+                signal_edges[name] = out.reset_index(drop=True)
+            else:
+                features.append(out)
+            stages.append({"stage": name, "seconds": time.perf_counter() - t0, "rows": len(out), "note": note})
+            logger.info("signal %s: %d rows in %.2fs", name, len(out), stages[-1]["seconds"])
+
+        t0 = time.perf_counter()
+        n_accounts = int(dataset.posts["account_id"].nunique()) or 1
+        fusable = {}
+        for name, e in signal_edges.items():
+            p = _edge_pvalues(name, e)
+            if p is None:
+                logger.warning("signal %s has no p-values: kept as evidence, not fused", name)
+                continue
+            fusable[name] = pd.DataFrame({"account_a": e["account_a"], "account_b": e["account_b"],
+                                          "p_value": p.to_numpy()})
+        all_pairs = fuse_edges(fusable, n_accounts=n_accounts, alpha=1.0 - 1e-12,
+                               profile_alpha=self.profile_alpha) if fusable else \
+            fuse_edges({}, n_accounts=n_accounts)
+        stages.append({"stage": "fusion", "seconds": time.perf_counter() - t0, "rows": len(all_pairs), "note": ""})
+
+        t0 = time.perf_counter()
+        groups, fused = find_networks(all_pairs, n_accounts=n_accounts, p_candidate=self.p_candidate,
+                                      alpha=self.alpha, method=self.clustering, min_size=self.min_size,
+                                      resolution=self.resolution, seed=self.seed)
+        stages.append({"stage": "clustering", "seconds": time.perf_counter() - t0,
+                       "rows": int(groups["group_id"].nunique()) if len(groups) else 0, "note": ""})
+
+        t0 = time.perf_counter()
+        feat = _join_features(features)
+        accounts, networks, fused = _assemble(dataset, groups, fused, all_pairs, signal_results)
+        stages.append({"stage": "scoring", "seconds": time.perf_counter() - t0, "rows": len(networks), "note": ""})
+        return Result(
+            networks=networks, accounts=accounts, edges=fused, signal_edges=signal_edges,
+            features=feat, dataset=dataset, params=self.get_params(), version=__version__,
+            stages=pd.DataFrame(stages), signal_results=signal_results,
+        )
+
+
+def _join_features(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(index=pd.Index([], name="account_id", dtype=STRING_DTYPE))
+    out = frames[0]
+    for f in frames[1:]:
+        out = out.join(f, how="outer")
+    out.index.name = "account_id"
+    return out
+
+
+def _seeders(dataset: Dataset, members: dict[int, set[str]], taken: set[str]) -> dict[str, int]:
+    """Accounts whose posts one network amplifies: reposted by at least three members (and half
+    of a small network) on two or more posts, with most of their reposts coming from it."""
+    p = dataset.posts
+    rep = p.loc[(p["kind"] == "repost").to_numpy(bool) & p["ref_account_id"].notna().to_numpy(bool),
+                ["account_id", "ref_account_id", "ref_post_id"]]
+    if rep.empty:
+        return {}
+    rep = rep.astype(str)
+    total = rep.groupby("ref_account_id").size()
+    out: dict[str, int] = {}
+    for nid, mem in members.items():
+        sub = rep[rep["account_id"].isin(mem)]
+        if sub.empty:
+            continue
+        g = sub.groupby("ref_account_id").agg(amplifiers=("account_id", "nunique"),
+                                              posts=("ref_post_id", "nunique"), reposts=("account_id", "size"))
+        g["share"] = g["reposts"] / total.reindex(g.index).to_numpy()
+        need = max(3, int(np.ceil(0.5 * len(mem))))
+        ok = g[(g["amplifiers"] >= need) & (g["posts"] >= 2) & (g["share"] >= 0.5)]
+        for acc in ok.index:
+            if acc not in taken and acc not in out:
+                out[acc] = nid
+    return out
+
+
+def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_pairs: pd.DataFrame | None,
+              signal_results: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    acc = dataset.accounts[["account_id", "screen_name"]].copy()
+    # Score of every account: its strongest tie over all fused pairs (kept or not).
+    if all_pairs is not None and len(all_pairs):
+        both = pd.concat([all_pairs[["account_a", "q_value"]].rename(columns={"account_a": "account_id"}),
+                          all_pairs[["account_b", "q_value"]].rename(columns={"account_b": "account_id"})])
+        best = both.groupby("account_id")["q_value"].min()
+        acc["score"] = evidence_score(best.reindex(acc["account_id"]).fillna(1.0).to_numpy())
+    else:
+        acc["score"] = 0.0
+    nets = groups[groups["status"] == "network"]
+    cands = groups[groups["status"] == "candidate"]
+    ids = {gid: i for i, gid in enumerate(sorted(nets["group_id"].unique(),
+                                                 key=lambda g: -nets.loc[nets["group_id"] == g, "score"].median()))}
+    network_of = dict(zip(nets["account_id"], nets["group_id"].map(ids), strict=True))
+    members: dict[int, set[str]] = {}
+    for a, n in network_of.items():
+        members.setdefault(n, set()).add(a)
+    seeders = _seeders(dataset, members, set(network_of))
+    for a, n in seeders.items():
+        network_of[a] = n
+        members[n].add(a)
+
+    within = dict(zip(nets["account_id"], nets["score"], strict=True))
+    gq = dict(zip(nets["account_id"], nets["group_q"], strict=True))
+    acc["network_id"] = pd.array([network_of.get(a) for a in acc["account_id"]], dtype="Int64")
+    cand_ids = {gid: i for i, gid in enumerate(sorted(cands["group_id"].unique()))}
+    cand_of = dict(zip(cands["account_id"], cands["group_id"].map(cand_ids), strict=True))
+    acc["candidate_group"] = pd.array([cand_of.get(a) for a in acc["account_id"]], dtype="Int64")
+
+    # Ties and signals per account inside its network.
+    fused = fused.copy()
+    ga = fused["account_a"].map(network_of)
+    gb = fused["account_b"].map(network_of)
+    same = (ga == gb) & ga.notna()
+    fused["network_id"] = pd.array(np.where(same, ga.fillna(-1), -1), dtype="Int64")
+    fused.loc[~same.to_numpy(bool), "network_id"] = pd.NA
+    fused = fused.drop(columns=[c for c in ("group_id",) if c in fused])
+    inside = fused[same.to_numpy(bool)]
+    ends = pd.concat([inside[["account_a", "signals"]].rename(columns={"account_a": "account_id"}),
+                      inside[["account_b", "signals"]].rename(columns={"account_b": "account_id"})])
+    ties = ends.groupby("account_id").size()
+    sigs = ends.assign(s=ends["signals"].str.split(",")).explode("s").groupby("account_id")["s"] \
+        .agg(lambda s: ",".join(sorted(set(x for x in s if x))))
+    acc["ties"] = ties.reindex(acc["account_id"]).fillna(0).astype("int64").to_numpy()
+    acc["signals"] = pd.array(sigs.reindex(acc["account_id"]).to_numpy(), dtype=STRING_DTYPE)
+
+    # Roles: seeders are amplified by the network; amplifiers follow (lead/lag of co-actions).
+    lead = _lead_share(signal_results, network_of)
+    role = []
+    for a, n in zip(acc["account_id"], acc["network_id"], strict=True):
+        if pd.isna(n):
+            role.append(None)
+        elif a in seeders or lead.get(a, 0.0) >= 0.75:
+            role.append("seeder")
+        elif a in lead:
+            role.append("amplifier")
+        else:
+            role.append("member")
+    acc["role"] = pd.array(role, dtype=STRING_DTYPE)
+    # A network member's score is its within-network score; a seeder's its amplification.
+    acc["score"] = [max(s, within.get(a, 0.0)) for a, s in zip(acc["account_id"], acc["score"], strict=True)]
+    acc["score"] = acc["score"].astype(float)
+    seeder_scores = {}
+    for a, n in seeders.items():
+        seeder_scores[a] = float(np.median([within[m] for m in members[n] if m in within] or [0.0]))
+    acc["score"] = [max(s, seeder_scores.get(a, 0.0)) for a, s in zip(acc["account_id"], acc["score"], strict=True)]
+    acc = acc.sort_values(["network_id", "score", "account_id"], ascending=[True, False, True],
+                          na_position="last").reset_index(drop=True)
+
+    rows = []
+    for n, mem in sorted(members.items()):
+        e = inside[inside["network_id"] == n] if "network_id" in inside else inside.iloc[0:0]
+        k = len(mem)
+        sig_counts = e["signals"].str.split(",").explode().value_counts()
+        rows.append({
+            "network_id": n, "status": "network", "size": k,
+            "score": float(np.median([within[m] for m in mem if m in within] or [0.0])),
+            "group_q": float(np.min([gq[m] for m in mem if m in gq] or [1.0])),
+            "signals": ",".join(sig_counts.index.tolist()),
+            "n_edges": len(e), "density": len(e) / (k * (k - 1) / 2) if k > 1 else 0.0,
+            "seeders": sum(1 for a in mem if a in seeders),
+        })
+    start = len(rows)
+    for gid, i in sorted(cand_ids.items(), key=lambda x: x[1]):
+        mem = cands.loc[cands["group_id"] == gid, "account_id"].tolist()
+        rows.append({"network_id": start + i, "status": "candidate", "size": len(mem),
+                     "score": float(cands.loc[cands["group_id"] == gid, "score"].median()),
+                     "group_q": float(cands.loc[cands["group_id"] == gid, "group_q"].min()),
+                     "signals": "", "n_edges": 0, "density": 0.0, "seeders": 0})
+        acc.loc[acc["account_id"].isin(mem), "candidate_group"] = start + i
+    networks = pd.DataFrame(rows, columns=["network_id", "status", "size", "score", "group_q", "signals",
+                                           "n_edges", "density", "seeders"])
+    networks = networks.astype({"network_id": "int64", "status": STRING_DTYPE, "size": "int64",
+                                "score": float, "group_q": float, "signals": STRING_DTYPE, "n_edges": "int64",
+                                "density": float, "seeders": "int64"})
+    return acc, networks, fused
+
+
+def _lead_share(signal_results: dict, network_of: dict) -> dict[str, float]:
+    """Per network member, the share of its co-actions with fellow members that it led."""
+    led: dict[str, float] = {}
+    total: dict[str, float] = {}
+    for res in signal_results.values():
+        e = getattr(res, "edges", None)
+        if e is None or not len(e) or "a_leads" not in e:
+            continue
+        if "window" in e and e["window"].nunique() > 1:
+            e = e[e["window"] == e["window"].min()]
+        na = e["account_a"].map(network_of)
+        nb = e["account_b"].map(network_of)
+        e = e[(na == nb) & na.notna()]
+        for a, b, al, bl in zip(e["account_a"], e["account_b"], e["a_leads"], e["b_leads"], strict=True):
+            led[a] = led.get(a, 0) + al
+            led[b] = led.get(b, 0) + bl
+            total[a] = total.get(a, 0) + al + bl
+            total[b] = total.get(b, 0) + al + bl
+    return {a: led[a] / total[a] for a in total if total[a] > 0}
+
+
+def detect(dataset: Dataset, **overrides) -> Result:
+    """Find coordinated networks in a dataset with sound defaults.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    **overrides
+        Any parameter of :class:`Detector` (``signals``, ``alpha``, ``min_size``...).
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> from coordnet.simulate import simulate
+    >>> result = detect(simulate(size="tiny", seed=0).dataset)
+    >>> result.networks.columns.tolist()[:3]
+    ['network_id', 'status', 'size']
+    """
+    return Detector(**overrides).run(dataset)
+
