@@ -72,8 +72,16 @@ def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
     elif pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         out = values.astype(STRING_DTYPE)
     else:
-        out = values.astype(STRING_DTYPE).str.strip()
-    return out.mask(out == "")
+        out = values.astype(STRING_DTYPE)
+        # Strip (a copy of the column) only when some id needs it: the pattern matches exactly the
+        # characters Arrow's utf8_trim_whitespace removes (those of Python's str.isspace()).
+        if out.str.contains(_EDGE_SPACE, regex=True).any():
+            out = out.str.strip()
+    empty = out == ""
+    return out.mask(empty) if empty.any() else out
+
+
+_EDGE_SPACE = r"^[\t-\r\x1c-\x20\x{85}\pZ]|[\t-\r\x1c-\x20\x{85}\pZ]$"
 
 
 def _fast_list_array(values: pd.Series) -> pa.Array | None:
@@ -261,7 +269,8 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
                 else pd.Series(pd.NA if dtype is not TIMESTAMP_DTYPE else pd.NaT, index=df.index, dtype=dtype)
         elif col not in LIST_COLUMNS and col != "timestamp":
             if col == "timestamp_precision":
-                df[col] = df[col].astype("string").astype(PRECISION_DTYPE)
+                if df[col].dtype != PRECISION_DTYPE:  # already categorical: nothing to redo
+                    df[col] = df[col].astype("string").astype(PRECISION_DTYPE)
             elif col in ("post_id", "account_id", "ref_post_id", "ref_account_id"):
                 pass
             else:
@@ -269,7 +278,9 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
     order = pc.sort_indices(
         pa.table({"t": pa.array(df["timestamp"].array.asi8 if hasattr(df["timestamp"].array, "asi8")
                                 else df["timestamp"].to_numpy().view("int64")),
-                  "p": pa.array(df["post_id"].to_numpy(dtype=object), pa.string())}),
+                  "p": df["post_id"].array.__arrow_array__()   # string[pyarrow]: zero-copy
+                  if hasattr(df["post_id"].array, "__arrow_array__")
+                  else pa.array(df["post_id"].to_numpy(dtype=object), pa.string())}),
         sort_keys=[("t", "ascending"), ("p", "ascending")],
     ).to_numpy()
     if not np.array_equal(order, np.arange(len(order))):  # a reordering take is costly: skip when sorted

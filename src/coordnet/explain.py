@@ -83,9 +83,12 @@ def network_evidence(result: Result, network_id: int, *, top: int = 10) -> Netwo
         ev = res.evidence(accounts=members, window=window)
         if ev.empty:
             continue
-        tg = ev.groupby("target").agg(
-            accounts=("account_a", lambda s: len(set(s) | set(ev.loc[s.index, "account_b"]))),
-            actions=("post_a", "size"), first=("time_a", "min"), last=("time_b", "max"))
+        sides = pd.concat([ev[["target", "account_a", "post_a", "time_a"]].set_axis(
+                               ["target", "account_id", "post_id", "time"], axis=1),
+                           ev[["target", "account_b", "post_b", "time_b"]].set_axis(
+                               ["target", "account_id", "post_id", "time"], axis=1)])
+        tg = sides.groupby("target").agg(accounts=("account_id", "nunique"), actions=("post_id", "nunique"),
+                                         first=("time", "min"), last=("time", "max"))
         tg["span_seconds"] = (tg["last"] - tg["first"]).dt.total_seconds().abs()
         tg = tg.sort_values(["accounts", "actions"], ascending=False).head(top).reset_index()
         tg.insert(0, "signal", name)

@@ -145,9 +145,13 @@ def read_csv_text(
 
 def _read_one_csv(stream: IO[bytes], source: str, *, required: tuple[str, ...], errors: ErrorMode,
                   reader: str, delimiter: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    raw = stream.read()
-    buf = io.BytesIO(raw)
-    names = _header(buf, source)
+    # Parse straight from the (seekable) stream: holding the whole file as bytes next to the
+    # table it becomes would double the peak memory.
+    if not stream.seekable():
+        stream = io.BytesIO(stream.read())
+    start = stream.tell()
+    names = _header(stream, source)
+    stream.seek(start)
     missing = [c for c in required if c not in names]
     if missing:
         raise SchemaError(
@@ -172,14 +176,17 @@ def _read_one_csv(stream: IO[bytes], source: str, *, required: tuple[str, ...], 
         raise ReadError(f"{source}: the header repeats column(s) {dupes}.", source=source, row=0)
     try:
         table = pacsv.read_csv(
-            io.BytesIO(raw),
+            stream,
             read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24,
                                            encoding="utf8"),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_invalid),
+            # Empty fields, quoted or not, are read as missing (and nothing else is: "NA" or
+            # "null" stay text), without a second pass over every column.
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
+                # large_string: what pandas' string[pyarrow] holds, so no cast per column later.
+                column_types={n: pa.large_string() for n in names}, null_values=[""],
+                strings_can_be_null=True, quoted_strings_can_be_null=True,
             ),
         )
     except pa.ArrowInvalid as exc:
@@ -188,11 +195,15 @@ def _read_one_csv(stream: IO[bytes], source: str, *, required: tuple[str, ...], 
             raise ReadError(f"{source}, row {n:,}: {msg}. Expected {len(names)} fields as in the header "
                             "(a stray quote or an unquoted delimiter?).", source=source, row=n) from exc
         raise ReadError(f"{source}: cannot be read as CSV: {exc}", source=source) from exc
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-    df = df.replace("", pd.NA) if len(df) else df
+    df = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow"),
+                                       pa.string(): pd.StringDtype("pyarrow")}.get)
     total = len(df) + len(bad)
     bad_rows = np.array(sorted(n for n, _ in bad), dtype=np.int64)
-    rows = np.setdiff1d(np.arange(1, total + 1), bad_rows)
+    # The data rows read: 1..total without the bad ones (a mask, not np.setdiff1d, which hashes
+    # every row number).
+    keep = np.ones(total, dtype=bool)
+    keep[bad_rows[(bad_rows >= 1) & (bad_rows <= total)] - 1] = False
+    rows = np.flatnonzero(keep) + 1
     df[SOURCE_COL] = source
     df[ROW_COL] = rows
     rej = reject_records(
