@@ -7,7 +7,7 @@ collection, while the group as a whole is overwhelming. So networks are found an
 steps:
 
 1. **Candidate graph.** Pairs whose fused p-value (:func:`coordnet.network.fuse_edges`) is at most
-   `p_candidate` (default ``1e-3``), or whose false discovery rate is at most ``alpha``, are
+   `p_candidate` (default ``1e-2``), or whose false discovery rate is at most ``alpha``, are
    candidate edges. Communities are found on them with Louvain (networkx, seeded: deterministic
    for a seed) weighted by ``-log10 p``, or as connected components.
 2. **Group test** (:func:`group_q`). Under the null a pair's p-value is at most ``t`` with
@@ -79,8 +79,8 @@ def _graph(edges: pd.DataFrame) -> nx.Graph:
     return g
 
 
-#: Thresholds the group test tries (it pays for trying them all): 1e-3, 1e-4, ..., 1e-30.
-LEVELS = tuple(10.0 ** -j for j in range(3, 31))
+#: Thresholds the group test tries (it pays for trying them all): 1e-2, 1e-3, ..., 1e-30.
+LEVELS = tuple(10.0 ** -j for j in range(2, 31))
 
 
 def group_q(k: int, internal_p: np.ndarray, n_accounts: int, levels: tuple[float, ...] = LEVELS) -> float:
@@ -120,7 +120,7 @@ def find_networks(
     edges: pd.DataFrame,
     *,
     n_accounts: int,
-    p_candidate: float = 1e-3,
+    p_candidate: float = 1e-2,
     alpha: float = 0.01,
     method: Literal["louvain", "components"] = "louvain",
     min_size: int = 3,
@@ -136,7 +136,7 @@ def find_networks(
         :func:`coordnet.network.fuse_edges`); the candidate edges are chosen here.
     n_accounts : int
         Accounts in the collection (for the group test's union bound).
-    p_candidate : float, default=1e-3
+    p_candidate : float, default=1e-2
         Pairs with a fused p-value at most this are candidate edges (as are pairs with
         ``q_value <= alpha``).
     alpha : float, default=0.01

@@ -45,9 +45,11 @@ DEFAULT_SIGNALS = (
 def default_signals(names: Sequence[str] = DEFAULT_SIGNALS) -> list[Signal]:
     """The signals :func:`detect` runs, with their default windows.
 
-    Windows follow the tactics: reposts of one post within a minute; replies, quotes, links,
-    exact copies, images and hashtag sequences within ten minutes; near-duplicate texts and
-    domains within an hour (pasting and link-pushing campaigns are spread out).
+    Co-action signals run at two windows in one pass: reposts at one minute and one hour;
+    replies, quotes, links, exact copies, images and hashtag sequences at ten minutes and one
+    hour; near-duplicate texts and domains at one hour. Fast campaigns show at the short window,
+    low-and-slow ones (amplification spread over an hour, shift work) at the long one; fusion
+    takes a pair's best window and pays for the choice (Bonferroni over the windows).
 
     Examples
     --------
@@ -59,18 +61,19 @@ def default_signals(names: Sequence[str] = DEFAULT_SIGNALS) -> list[Signal]:
     from .signals import text as T
     from .signals import timing as Ti
 
+    short, long_ = ["60s", "1h"], ["10min", "1h"]
     factories = {
-        "co_repost": lambda: C.CoRepost(window="60s"),
-        "co_reply": lambda: C.CoReply(window="10min"),
-        "co_quote": lambda: C.CoQuote(window="10min"),
-        "co_link": lambda: C.CoLink(window="10min"),
+        "co_repost": lambda: C.CoRepost(window=short),
+        "co_reply": lambda: C.CoReply(window=long_),
+        "co_quote": lambda: C.CoQuote(window=long_),
+        "co_link": lambda: C.CoLink(window=long_),
         "co_domain": lambda: C.CoDomain(window="1h"),
-        "co_text": lambda: C.CoText(window="10min"),
+        "co_text": lambda: C.CoText(window=long_),
         "co_similar_text": lambda: T.CoSimilarText(window="1h"),
-        "co_image": lambda: C.CoImage(window="10min"),
-        "co_hashtag": lambda: C.CoHashtag(window="10min"),
-        "co_mention": lambda: C.CoMention(window="10min"),
-        "hashtag_sequence": lambda: C.HashtagSequence(window="10min"),
+        "co_image": lambda: C.CoImage(window=long_),
+        "co_hashtag": lambda: C.CoHashtag(window=long_),
+        "co_mention": lambda: C.CoMention(window=long_),
+        "hashtag_sequence": lambda: C.HashtagSequence(window=long_),
         "synchrony": lambda: Ti.SynchronizedActivity(),
         "creation_burst": lambda: A.CreationBursts(),
         "handle_template": lambda: A.HandleTemplates(),
@@ -111,7 +114,7 @@ class Detector:
         Level of the network test: a group is a network when chance would produce a group that
         size and that densely tied with probability at most `alpha` (see
         :mod:`coordnet.clustering`).
-    p_candidate : float, default=1e-3
+    p_candidate : float, default=1e-2
         Fused pair p-value under which two accounts are a candidate edge for clustering.
     profile_alpha : float, default=1e-6
         Corrected p-value under which a profile signal (creation burst, handle template) may tie
@@ -140,7 +143,7 @@ class Detector:
         signals: Sequence[str | Signal] | None = None,
         *,
         alpha: float = 0.01,
-        p_candidate: float = 1e-3,
+        p_candidate: float = 1e-2,
         profile_alpha: float = 1e-6,
         clustering: str = "louvain",
         min_size: int = 3,
@@ -220,8 +223,6 @@ class Detector:
                 stages.append({"stage": name, "seconds": time.perf_counter() - t0, "rows": 0, "note": note})
                 continue
             if sig.kind == "edges":
-                if "window" in out.columns and out["window"].nunique() > 1:
-                    out = out[out["window"] == out["window"].min()]
                 signal_edges[name] = out.reset_index(drop=True)
             else:
                 features.append(out)
@@ -236,10 +237,11 @@ class Detector:
             if p is None:
                 logger.warning("signal %s has no p-values: kept as evidence, not fused", name)
                 continue
-            fusable[name] = pd.DataFrame({"account_a": e["account_a"], "account_b": e["account_b"],
-                                          "p_value": p.to_numpy()})
-        all_pairs = fuse_edges(fusable, n_accounts=n_accounts, alpha=1.0 - 1e-12,
-                               profile_alpha=self.profile_alpha) if fusable else \
+            fusable[name] = _best_window(e, p)
+        active = {name: res.actions["account_id"] for name, res in signal_results.items()
+                  if name in fusable and hasattr(res, "actions")}
+        all_pairs = fuse_edges(fusable, n_accounts=n_accounts, alpha=None,
+                               profile_alpha=self.profile_alpha, active=active) if fusable else \
             fuse_edges({}, n_accounts=n_accounts)
         stages.append({"stage": "fusion", "seconds": time.perf_counter() - t0, "rows": len(all_pairs), "note": ""})
 
@@ -259,6 +261,19 @@ class Detector:
             features=feat, dataset=dataset, params=self.get_params(), version=__version__,
             stages=pd.DataFrame(stages), signal_results=signal_results,
         )
+
+
+def _best_window(edges: pd.DataFrame, p: pd.Series) -> pd.DataFrame:
+    """One p-value per pair: the best over the signal's windows, times the number of windows
+    (Bonferroni: choosing the window after looking is paid for)."""
+    df = pd.DataFrame({"account_a": edges["account_a"].to_numpy(), "account_b": edges["account_b"].to_numpy(),
+                       "p_value": p.to_numpy(dtype=float)})
+    if "window" not in edges.columns or edges["window"].nunique() <= 1:
+        return df
+    n_windows = int(edges["window"].nunique())
+    best = df.groupby(["account_a", "account_b"], sort=True, as_index=False)["p_value"].min()
+    best["p_value"] = np.minimum(1.0, best["p_value"] * n_windows)
+    return best
 
 
 def _join_features(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -9,9 +9,9 @@ For each account pair, the p-values of the signals that saw it are combined into
 
 ``p_pair = min(1, 2 * min(K * min_s p_s, p_fisher))``
 
-where ``K`` is the number of signals fused, the first term is the Bonferroni-corrected best single
+where ``K`` is the number of signals that could have seen the pair (both accounts active in it), the first term is the Bonferroni-corrected best single
 signal (strong evidence from one signal stands on its own), and ``p_fisher`` is Fisher's
-combination of all ``K`` signals (a signal that did not see the pair counts as ``p = 1``), so that
+combination of those ``K`` signals (a signal that did not see the pair counts as ``p = 1``), so that
 a pair supported by several independent signals counts for more than one supported by a single
 signal; the factor 2 pays for taking the better of the two tests. Pair p-values are then corrected
 over all ``N (N - 1) / 2`` pairs of the ``N`` accounts in the collection (Benjamini-Hochberg), and
@@ -86,9 +86,10 @@ def fuse_edges(
     signal_edges: Mapping[str, pd.DataFrame],
     *,
     n_accounts: int,
-    alpha: float = 0.01,
+    alpha: float | None = 0.01,
     profile_alpha: float = 1e-6,
     profile_signals: frozenset[str] = PROFILE_SIGNALS,
+    active: Mapping[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Fuse edge tables of several signals into one filtered account graph (see module doc).
 
@@ -99,10 +100,16 @@ def fuse_edges(
         one window beforehand).
     n_accounts : int
         Accounts in the collection: sets the number of pairs tested, ``N (N - 1) / 2``.
-    alpha : float, default=0.01
-        False discovery rate of the backbone.
+    alpha : float or None, default=0.01
+        False discovery rate of the backbone; None keeps every pair (for scoring and for a
+        candidate graph chosen by p-value).
     profile_alpha : float, default=1e-6
         Corrected p-value under which a profile signal may tie a pair on its own.
+    active : mapping of str to Series, optional
+        Per signal, the accounts it could have tied (e.g. those with actions in its projection).
+        A signal counts among a pair's ``K`` only when both accounts are active in it: a pair
+        of accounts that never posted a link was never tested by co-link (Tarone's argument for
+        untestable hypotheses). Signals not named here count for every pair.
 
     Returns
     -------
@@ -123,7 +130,7 @@ def fuse_edges(
     if not signal_edges:
         return pd.DataFrame({c: pd.Series(dtype=STRING_DTYPE if c in ("account_a", "account_b", "signals")
                                           else float) for c in FUSED_COLUMNS})
-    if not 0 < alpha < 1:
+    if alpha is not None and not 0 < alpha < 1:
         raise ParameterError(f"The 'alpha' parameter of fuse_edges must be in (0, 1). Got {alpha!r} instead.",
                              name="alpha", value=alpha)
     names = sorted(signal_edges)
@@ -157,13 +164,25 @@ def fuse_edges(
         keep_prof = behaviour_seen[:, None] | strong
         filled[:, is_profile] = np.where(keep_prof, prof, 1.0)
 
-    best = np.minimum(filled.min(axis=1) * k, 1.0)
-    fisher = stats.chi2.sf(-2.0 * np.log(filled).sum(axis=1), df=2 * k)
+    # K per pair: the signals that could have seen it.
+    k_pair = np.full(len(p), k, dtype=np.int64)
+    if active:
+        ia = wide.index.get_level_values(0)
+        ib = wide.index.get_level_values(1)
+        for j, name in enumerate(names):
+            if name in active:
+                acts = pd.Index(pd.unique(active[name].astype(str).to_numpy(dtype=object)))
+                both = ia.isin(acts) & ib.isin(acts)
+                k_pair -= (~np.asarray(both)).astype(np.int64)
+                filled[~np.asarray(both), j] = 1.0
+        k_pair = np.maximum(k_pair, 1)
+    best = np.minimum(filled.min(axis=1) * k_pair, 1.0)
+    fisher = stats.chi2.sf(-2.0 * np.log(filled).sum(axis=1), df=2 * k_pair)
     p_pair = np.minimum(1.0, 2.0 * np.minimum(best, fisher))
     q_pair = bh_adjust(p_pair, m)
-    keep = q_pair <= alpha
+    keep = q_pair <= alpha if alpha is not None else np.ones(len(q_pair), dtype=bool)
     sig_names = np.array(names, dtype=object)
-    seen = filled <= alpha
+    seen = filled <= (alpha if alpha is not None else 0.01)
     out = pd.DataFrame({
         "account_a": wide.index.get_level_values(0).astype(STRING_DTYPE),
         "account_b": wide.index.get_level_values(1).astype(STRING_DTYPE),

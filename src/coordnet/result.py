@@ -33,8 +33,8 @@ def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> escape_formulas(pd.DataFrame({"t": ["=HYPERLINK(\\"x\\")", "ok", "-2+3", None]}))["t"].tolist()
-    ['\\'=HYPERLINK("x")', 'ok', "'-2+3", None]
+    >>> escape_formulas(pd.DataFrame({"t": ["=HYPERLINK(\\"x\\")", "ok", "-2+3", "@cmd"]}))["t"].tolist()
+    ['\\'=HYPERLINK("x")', 'ok', "'-2+3", "'@cmd"]
     """
     out = df.copy()
     for col in out.columns:
