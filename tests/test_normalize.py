@@ -153,3 +153,8 @@ def test_zone_abbreviations_read_or_refused():
     assert got.iloc[0] == pd.Timestamp("2021-03-01 15:15", tz=UTC)
     assert got.iloc[1] == pd.Timestamp("2021-03-01 08:15", tz=UTC)
     assert pd.isna(got.iloc[2])  # an unknown zone is refused, not read as UTC
+
+
+def test_out_of_range_years_are_unreadable_not_a_crash():
+    got = parse_timestamps(pd.Series(["0001-01-01 00:00", "9999-12-31", "2019-08-19 14:05"]))
+    assert got.isna().tolist() == [True, True, False]

@@ -73,15 +73,13 @@ def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
         out = values.astype(STRING_DTYPE)
     else:
         out = values.astype(STRING_DTYPE)
-        # Strip (a copy of the column) only when some id needs it: the pattern matches exactly the
-        # characters Arrow's utf8_trim_whitespace removes (those of Python's str.isspace()).
-        if out.str.contains(_EDGE_SPACE, regex=True).any():
-            out = out.str.strip()
+        stripped = out.str.strip()
+        # Keep the column itself when stripping changes nothing (the usual case): the stripped
+        # copy is then freed at once instead of living on next to the input.
+        if (stripped != out).any():
+            out = stripped
     empty = out == ""
     return out.mask(empty) if empty.any() else out
-
-
-_EDGE_SPACE = r"^[\t-\r\x1c-\x20\x{85}\pZ]|[\t-\r\x1c-\x20\x{85}\pZ]$"
 
 
 def _fast_list_array(values: pd.Series) -> pa.Array | None:

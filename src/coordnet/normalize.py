@@ -103,10 +103,13 @@ def _dateutil_parse(value: str, default_tz: str):
         except (ValueError, OverflowError, TypeError, parser.UnknownTimezoneWarning):
             # An unknown zone name is refused, never silently read as default_tz.
             return pd.NaT
-    t = pd.Timestamp(ts)
-    if t.tzinfo is None:
-        t = t.tz_localize(tz.gettz(default_tz) if default_tz != "UTC" else "UTC")
-    return t.tz_convert("UTC")
+    try:
+        t = pd.Timestamp(ts)
+        if t.tzinfo is None:
+            t = t.tz_localize(tz.gettz(default_tz) if default_tz != "UTC" else "UTC")
+        return t.tz_convert("UTC").as_unit("ns")
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+        return pd.NaT  # outside what datetime64[ns] holds (years 1677-2262)
 
 
 def parse_timestamps(values: pd.Series | Iterable, *, default_tz: str = "UTC") -> pd.Series:
@@ -164,7 +167,13 @@ def _as_ns(values) -> np.ndarray:
     idx = pd.DatetimeIndex(values)
     if idx.tz is None:
         idx = idx.tz_localize("UTC")
-    return idx.tz_convert("UTC").as_unit("ns").asi8
+    idx = idx.tz_convert("UTC")
+    # pandas 3 may parse into a coarser unit that holds years nanoseconds cannot (1677-2262).
+    lo, hi = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+    outside = (idx < lo) | (idx > hi)
+    if outside.any():
+        idx = idx.where(~outside, pd.NaT)
+    return idx.as_unit("ns").asi8
 
 
 def _parse_distinct(uniques: np.ndarray, default_tz: str) -> np.ndarray:
