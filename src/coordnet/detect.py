@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .automation import declared_automation
 from .clustering import evidence_score, find_networks
 from .dataset import Dataset
 from .errors import CoordnetError, ParameterError
@@ -338,10 +339,21 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
 
     within = dict(zip(nets["account_id"], nets["score"], strict=True))
     gq = dict(zip(nets["account_id"], nets["group_q"], strict=True))
-    acc["network_id"] = pd.array([network_of.get(a) for a in acc["account_id"]], dtype="Int64")
+    # Networks made mostly of openly automated accounts are shown, not flagged as covert.
+    auto = declared_automation(dataset)
+    is_auto = auto["declared_automation"]
+    automated = {n for n, mem in members.items()
+                 if is_auto.reindex(sorted(mem)).fillna(False).astype(bool).mean() >= 0.5}
+    acc["network_id"] = pd.array([None if network_of.get(a) in automated else network_of.get(a)
+                                  for a in acc["account_id"]], dtype="Int64")
     cand_ids = {gid: i for i, gid in enumerate(sorted(cands["group_id"].unique()))}
     cand_of = dict(zip(cands["account_id"], cands["group_id"].map(cand_ids), strict=True))
     acc["candidate_group"] = pd.array([cand_of.get(a) for a in acc["account_id"]], dtype="Int64")
+    for n in automated:
+        acc.loc[acc["account_id"].isin(members[n]), "candidate_group"] = n
+    acc["declared_automation"] = is_auto.reindex(acc["account_id"]).fillna(False).astype(bool).to_numpy()
+    acc["automation_reason"] = pd.array(auto["automation_reason"].reindex(acc["account_id"]).to_numpy(),
+                                        dtype=STRING_DTYPE)
 
     # Ties and signals per account inside its network.
     fused = fused.copy()
@@ -389,7 +401,7 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
         k = len(mem)
         sig_counts = e["signals"].str.split(",").explode().value_counts()
         rows.append({
-            "network_id": n, "status": "network", "size": k,
+            "network_id": n, "status": "declared_automation" if n in automated else "network", "size": k,
             "score": float(np.median([within[m] for m in mem if m in within] or [0.0])),
             "group_q": float(np.min([gq[m] for m in mem if m in gq] or [1.0])),
             "signals": ",".join(sig_counts.index.tolist()),
@@ -397,13 +409,14 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
             "seeders": sum(1 for a in mem if a in seeders),
         })
     start = len(rows)
+    acc.loc[acc["candidate_group"].notna().to_numpy(bool) & ~acc["account_id"].isin(
+        [a for n in automated for a in members[n]]).to_numpy(bool), "candidate_group"] += start
     for gid, i in sorted(cand_ids.items(), key=lambda x: x[1]):
         mem = cands.loc[cands["group_id"] == gid, "account_id"].tolist()
         rows.append({"network_id": start + i, "status": "candidate", "size": len(mem),
                      "score": float(cands.loc[cands["group_id"] == gid, "score"].median()),
                      "group_q": float(cands.loc[cands["group_id"] == gid, "group_q"].min()),
                      "signals": "", "n_edges": 0, "density": 0.0, "seeders": 0})
-        acc.loc[acc["account_id"].isin(mem), "candidate_group"] = start + i
     networks = pd.DataFrame(rows, columns=["network_id", "status", "size", "score", "group_q", "signals",
                                            "n_edges", "density", "seeders"])
     networks = networks.astype({"network_id": "int64", "status": STRING_DTYPE, "size": "int64",

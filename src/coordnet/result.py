@@ -96,14 +96,16 @@ class Result:
     Attributes
     ----------
     networks : DataFrame
-        One row per network (and candidate group): ``network_id, status ("network" or
-        "candidate"), size, score, signals, n_edges, density, seeders, first, last, summary``.
-        Ranked by score.
+        One row per group: ``network_id, status, size, score, group_q, signals, n_edges,
+        density, seeders``. ``status`` is "network" (a coordinated network: its members are
+        flagged), "declared_automation" (a network of openly automated accounts: shown, not
+        flagged) or "candidate" (a group too small or too weak to be a network).
     accounts : DataFrame
         One row per account of the collection: ``account_id, screen_name, network_id`` (NA when
         in no network), ``score`` in [0, 1] (see :mod:`coordnet.clustering`), ``role`` ("seeder",
         "amplifier", "member" or NA), ``ties`` (fused edges inside its network), ``signals``
-        (what ties it), ``candidate_group`` (a weak pair or trio it belongs to).
+        (what ties it), ``candidate_group`` (the unflagged group it belongs to, if any),
+        ``declared_automation`` and ``automation_reason`` (see :mod:`coordnet.automation`).
     edges : DataFrame
         The fused backbone (see :mod:`coordnet.network`) with ``network_id``.
     signal_edges : dict of str to DataFrame
@@ -163,8 +165,10 @@ class Result:
         """Account ids of one network."""
         self._check_network(network_id)
         acc = self.accounts
-        return sorted(acc.loc[(acc["network_id"] == network_id).fillna(False).to_numpy(bool),
-                              "account_id"].tolist())
+        mask = (acc["network_id"] == network_id).fillna(False).to_numpy(bool)
+        if "candidate_group" in acc:
+            mask |= (acc["candidate_group"] == network_id).fillna(False).to_numpy(bool)
+        return sorted(acc.loc[mask, "account_id"].tolist())
 
     def _check_network(self, network_id) -> None:
         ids = set(self.networks["network_id"].tolist())
