@@ -133,7 +133,8 @@ def find_networks(
     ----------
     edges : DataFrame
         Fused pairs with ``account_a, account_b, p_value, q_value`` (from
-        :func:`coordnet.network.fuse_edges`); the candidate edges are chosen here.
+        :func:`coordnet.network.fuse_edges`) and optionally ``repeated`` (bool: only repeated
+        ties may be candidates on ``p_candidate`` alone); the candidate edges are chosen here.
     n_accounts : int
         Accounts in the collection (for the group test's union bound).
     p_candidate : float, default=1e-2
@@ -178,8 +179,10 @@ def find_networks(
     if not 0 < p_candidate < 1:
         raise ParameterError(f"The 'p_candidate' parameter of find_networks must be in (0, 1). "
                              f"Got {p_candidate!r} instead.", name="p_candidate", value=p_candidate)
-    cand = edges[(edges["p_value"] <= p_candidate).to_numpy(bool)
-                 | (edges["q_value"] <= alpha).to_numpy(bool)].copy()
+    weak_ok = np.array(edges["p_value"] <= p_candidate, dtype=bool)
+    if "repeated" in edges:
+        weak_ok &= edges["repeated"].to_numpy(bool)
+    cand = edges[weak_ok | (edges["q_value"] <= alpha).to_numpy(bool)].copy()
     cand["evidence"] = np.minimum(-np.log10(np.maximum(cand["p_value"].to_numpy(float), 1e-300)), 300.0)
     g = _graph(cand)
     if method == "louvain":

@@ -117,6 +117,12 @@ class Detector:
         :mod:`coordnet.clustering`).
     p_candidate : float, default=1e-2
         Fused pair p-value under which two accounts are a candidate edge for clustering.
+    min_repeat : int, default=3
+        A candidate edge must also be *repeated*: co-action on at least this many distinct
+        targets in one signal (or a tie from synchrony or account traits), unless the pair is
+        significant on its own (fused FDR <= `alpha`). Crowds at a live event co-repost the
+        same two or three viral posts; the pairs they make are many but not independent (one
+        post makes a clique), so the group test would overcount them.
     profile_alpha : float, default=1e-6
         Corrected p-value under which a profile signal (creation burst, handle template) may tie
         two accounts on its own.
@@ -145,6 +151,7 @@ class Detector:
         *,
         alpha: float = 0.01,
         p_candidate: float = 1e-2,
+        min_repeat: int = 3,
         profile_alpha: float = 1e-6,
         clustering: str = "louvain",
         min_size: int = 3,
@@ -155,6 +162,7 @@ class Detector:
         owner = "Detector"
         self.alpha = check_number(alpha, owner=owner, name="alpha", low=1e-300, high=0.5)
         self.p_candidate = check_number(p_candidate, owner=owner, name="p_candidate", low=1e-300, high=0.5)
+        self.min_repeat = check_number(min_repeat, owner=owner, name="min_repeat", low=1, integer=True)
         self.profile_alpha = check_number(profile_alpha, owner=owner, name="profile_alpha", low=0, high=1)
         if clustering not in ("louvain", "components"):
             raise ParameterError(f"The 'clustering' parameter of Detector must be 'louvain' or "
@@ -186,7 +194,7 @@ class Detector:
     def get_params(self) -> dict:
         """The pipeline's parameters (signals by their repr)."""
         return {"signals": [repr(s) for s in self.signals], "alpha": self.alpha,
-                "p_candidate": self.p_candidate, "profile_alpha": self.profile_alpha, "clustering": self.clustering,
+                "p_candidate": self.p_candidate, "min_repeat": self.min_repeat, "profile_alpha": self.profile_alpha, "clustering": self.clustering,
                 "min_size": self.min_size, "resolution": self.resolution, "seed": self.seed}
 
     # -- the run --------------------------------------------------------------------------------
@@ -244,6 +252,7 @@ class Detector:
         all_pairs = fuse_edges(fusable, n_accounts=n_accounts, alpha=None,
                                profile_alpha=self.profile_alpha, active=active) if fusable else \
             fuse_edges({}, n_accounts=n_accounts)
+        all_pairs["repeated"] = _repeated(all_pairs, signal_edges, signal_results, self.min_repeat)
         stages.append({"stage": "fusion", "seconds": time.perf_counter() - t0, "rows": len(all_pairs), "note": ""})
 
         t0 = time.perf_counter()
@@ -262,6 +271,22 @@ class Detector:
             features=feat, dataset=dataset, params=self.get_params(), version=__version__,
             stages=pd.DataFrame(stages), signal_results=signal_results,
         )
+
+
+def _repeated(pairs: pd.DataFrame, signal_edges: dict, signal_results: dict, min_repeat: int) -> np.ndarray:
+    """Whether each fused pair's tie is repeated: co-action on at least `min_repeat` distinct
+    targets in some co-action signal, or any tie from a signal that is not a co-action (synchrony
+    and account traits carry their own repetition)."""
+    keys = pd.MultiIndex.from_arrays([pairs["account_a"].to_numpy(object), pairs["account_b"].to_numpy(object)])
+    ok = np.zeros(len(pairs), dtype=bool)
+    for name, e in signal_edges.items():
+        if not len(e):
+            continue
+        sel = e[e["support"] >= min_repeat] if name in signal_results else e
+        if len(sel):
+            idx = pd.MultiIndex.from_arrays([sel["account_a"].to_numpy(object), sel["account_b"].to_numpy(object)])
+            ok |= keys.isin(idx)
+    return ok
 
 
 def _best_window(edges: pd.DataFrame, p: pd.Series) -> pd.DataFrame:
