@@ -26,7 +26,7 @@ from .automation import declared_automation
 from .clustering import evidence_score, find_networks
 from .dataset import Dataset
 from .errors import CoordnetError, ParameterError
-from .network import fuse_edges
+from .network import PROFILE_SIGNALS, fuse_edges
 from .result import Result
 from .schema import STRING_DTYPE
 from .signals.base import Signal, check_number
@@ -247,6 +247,7 @@ class Detector:
                 logger.warning("signal %s has no p-values: kept as evidence, not fused", name)
                 continue
             fusable[name] = _best_window(e, p)
+        _trim_profile_edges(fusable, n_accounts, self.profile_alpha)
         active = {name: res.actions["account_id"] for name, res in signal_results.items()
                   if name in fusable and hasattr(res, "actions")}
         all_pairs = fuse_edges(fusable, n_accounts=n_accounts, alpha=None,
@@ -271,6 +272,21 @@ class Detector:
             features=feat, dataset=dataset, params=self.get_params(), version=__version__,
             stages=pd.DataFrame(stages), signal_results=signal_results,
         )
+
+
+def _trim_profile_edges(fusable: dict, n_accounts: int, profile_alpha: float) -> None:
+    """Drop profile-signal pairs that fusion would ignore anyway (no behavioural edge, not strong
+    alone) before the pivot: template and burst signals can relate millions of pairs."""
+    behaviour = [e for n, e in fusable.items() if n not in PROFILE_SIGNALS and len(e)]
+    seen = pd.MultiIndex.from_frame(pd.concat([e[["account_a", "account_b"]] for e in behaviour])
+                                    .astype(object)) if behaviour else None
+    m = max(n_accounts * (n_accounts - 1) // 2, 1)
+    for name in [n for n in fusable if n in PROFILE_SIGNALS]:
+        e = fusable[name]
+        strong = (e["p_value"].to_numpy(float) * m) <= profile_alpha
+        keys = pd.MultiIndex.from_frame(e[["account_a", "account_b"]].astype(object))
+        near = keys.isin(seen) if seen is not None else np.zeros(len(e), dtype=bool)
+        fusable[name] = e.loc[strong | near].reset_index(drop=True)
 
 
 def _repeated(pairs: pd.DataFrame, signal_edges: dict, signal_results: dict, min_repeat: int) -> np.ndarray:
