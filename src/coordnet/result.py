@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,9 +166,9 @@ class Result:
         """Account ids of one network."""
         self._check_network(network_id)
         acc = self.accounts
-        mask = (acc["network_id"] == network_id).fillna(False).to_numpy(bool)
+        mask = np.array((acc["network_id"] == network_id).fillna(False), dtype=bool)
         if "candidate_group" in acc:
-            mask |= (acc["candidate_group"] == network_id).fillna(False).to_numpy(bool)
+            mask |= np.array((acc["candidate_group"] == network_id).fillna(False), dtype=bool)
         return sorted(acc.loc[mask, "account_id"].tolist())
 
     def _check_network(self, network_id) -> None:
@@ -223,15 +224,15 @@ class Result:
         return out
 
     def to_gexf(self, path: str | Path) -> Path:
-        """Write the fused graph as GEXF (Gephi)."""
+        """Write the fused graph as GEXF (Gephi); characters XML cannot hold become U+FFFD."""
         path = Path(path)
-        nx.write_gexf(self.graph, path)
+        nx.write_gexf(_xml_safe(self.graph), path)
         return path
 
     def to_graphml(self, path: str | Path) -> Path:
-        """Write the fused graph as GraphML."""
+        """Write the fused graph as GraphML; characters XML cannot hold become U+FFFD."""
         path = Path(path)
-        nx.write_graphml(self.graph, path)
+        nx.write_graphml(_xml_safe(self.graph), path)
         return path
 
     def to_json(self, path: str | Path) -> Path:
@@ -260,6 +261,23 @@ class Result:
 
     def _tables(self) -> dict[str, pd.DataFrame]:
         return {"networks": self.networks, "accounts": self.accounts, "edges": self.edges}
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(g: nx.Graph) -> nx.Graph:
+    """A copy of `g` whose node ids and string attributes hold only characters XML 1.0 allows
+    (control characters in a screen name would otherwise make a file Gephi refuses)."""
+    def clean(v):
+        return _XML_INVALID.sub("\ufffd", v) if isinstance(v, str) else v
+
+    out = nx.relabel_nodes(g, {n: clean(n) for n in g.nodes if clean(n) != n}, copy=True)
+    for _, attrs in out.nodes(data=True):
+        attrs.update({k: clean(v) for k, v in attrs.items()})
+    for _, _, attrs in out.edges(data=True):
+        attrs.update({k: clean(v) for k, v in attrs.items()})
+    return out
 
 
 def _node_attrs(account: str, row) -> dict:
