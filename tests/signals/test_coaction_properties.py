@@ -125,7 +125,7 @@ def action_frames(draw):
     })
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(acts=action_frames(), windows=st.lists(st.integers(0, 120), min_size=1, max_size=3, unique=True),
        min_support=st.integers(1, 3), perm_seed=st.integers(0, 2**31 - 1),
        cap=st.sampled_from([None, 5, 40]))
@@ -143,6 +143,18 @@ def test_engine_is_exact_and_independent_of_row_order(acts, windows, min_support
             skipped = set(res.notes.loc[res.notes["window"] == w, "target"])
             kept = acts.loc[~acts["target"].isin(list(skipped))]
             assert_matches(res.edges.loc[res.edges["window"] == w], kept, [w], min_support)
+    # The evidence of every edge adds up to its co_actions and support (evidence lists every
+    # target used at some window: leave out those skipped at this one).
+    ev = res.evidence()
+    for w in sorted(windows):
+        e = res.edges.loc[res.edges["window"] == w, ["account_a", "account_b", "support", "co_actions"]]
+        skipped = list(res.notes.loc[res.notes["window"] == w, "target"])
+        ev_w = ev.loc[(ev["window"] <= w).to_numpy() & ~ev["target"].isin(skipped).to_numpy()]
+        got = (ev_w.groupby(["account_a", "account_b"])
+               .agg(support=("target", "nunique"), co_actions=("target", "size")))
+        got = got.loc[[tuple(x) for x in e[["account_a", "account_b"]].to_numpy()]] if len(e) else got.iloc[:0]
+        assert got["support"].tolist() == e["support"].tolist()
+        assert got["co_actions"].tolist() == e["co_actions"].tolist()
     perm = np.random.default_rng(perm_seed).permutation(len(acts))
     again = run(acts.iloc[perm].reset_index(drop=True))
     pd.testing.assert_frame_equal(res.edges, again.edges)

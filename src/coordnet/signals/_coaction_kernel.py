@@ -3,7 +3,9 @@
 Everything here works on plain integer arrays (account codes, target codes, integer times) so
 that it can run unchanged on one partition of targets in a distributed backend: a target's
 actions must all be in the same call (targets never span partitions), account pairs may span
-calls and are merged with :func:`reduce_pairs` over the concatenated :class:`PairTargetRows`.
+calls and are merged with :func:`reduce_pairs` over the rows of every call (a list of
+:class:`PairTargetRows` chunks), and the null model with :meth:`NullModel.from_incidences` over
+the concatenated incidences. Account codes must be global (the same in every call).
 
 Definitions (times are integers in one unit, windows in the same unit):
 
@@ -27,6 +29,7 @@ are then generated chunk by chunk (whole targets per chunk) with a ragged ``aran
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +48,8 @@ __all__ = [
     "reduce_pairs",
     "target_weights",
 ]
+
+logger = logging.getLogger(__name__)
 
 _I64 = np.int64
 #: Compressed times stay below this, so ``t' + w`` never overflows int64.
@@ -136,19 +141,22 @@ class PartitionResult:
     target_accounts : int64 array
         Distinct accounts per target code (before any sampling), 0 for codes not present.
     incidence_account, incidence_target, incidence_others : int64 arrays
-        Null model input: one entry per distinct (account, target) on a target that is not
-        skipped: the account's code, the target's code and how many *other* accounts act on
-        the target (see :class:`NullModel`).
+        Null model input: one entry per distinct (account, target): the account's code, the
+        target's code and how many *other* accounts act on the target (see :class:`NullModel`).
     pair_share : list of float64 arrays
         Per window, indexed by target code: the share of the target's action pairs (among the
         actions used) that lie within the window; 0 for targets not used.
     kept : bool array
-        Per input action: used to make pairs (not on a filtered, skipped, or sampled-out spot).
+        Per input action: on a target analyzed at some window (not filtered out, not skipped
+        at every window, not sampled out) - the actions evidence is drawn from.
     notes : dict of arrays
-        Targets skipped or sampled: ``target, actions, accounts, candidate_pairs, reason,
+        Targets skipped or sampled, one entry per target and window (window -1 for
+        ``max_accounts``): ``target, window, actions, accounts, candidate_pairs, reason,
         action, kept_actions, kept_pairs``.
     stats : dict
-        Counts: actions, targets, filtered targets, candidate pairs, rows per window.
+        Counts (actions, targets, filtered targets, candidate pairs per window on the targets
+        analyzed, before caps and after pruning, rows per window) and wall and CPU seconds by
+        stage.
     """
 
     rows: list[list[PairTargetRows]]
@@ -583,6 +591,12 @@ def coaction_partition(
         wtop = windows[ks[-1]]
         end = candidate_ends(g_, t_, wtop)
         cnt = end - np.arange(len(end), dtype=_I64) - 1
+        total = int(cnt.sum())
+        if total > 100_000_000:
+            logger.warning(
+                "%d candidate action pairs at a window of %d time units: the pair-target rows "
+                "may take up to about %.1f GiB; a smaller window or max_pairs_per_target bounds it",
+                total, wtop, total * 50 / 2**30)
         st = _run_starts(g_)
         tp = np.add.reduceat(cnt, st) if len(st) else np.zeros(0, _I64)
         for k in ks:

@@ -241,25 +241,31 @@ class CoActionResult:
         else:
             involved = {str(a) for a in ([accounts] if isinstance(accounts, str) else accounts)}
         sub = acts.loc[acts["account_id"].isin(list(involved)).to_numpy(dtype=bool)]
-        sub = pd.DataFrame({
-            "account_id": sub["account_id"].astype(str).to_numpy(object),
-            "target": sub["target"].to_numpy(object),
-            "post_id": sub["post_id"].to_numpy(object),
-            "ns": _ns(sub["timestamp"]),
-        })
-        m = sub.merge(sub, on="target", suffixes=("_a", "_b"))
-        m = m.loc[(m["account_id_a"] < m["account_id_b"]).to_numpy(dtype=bool)]
-        gap = (m["ns_b"] - m["ns_a"]).abs().to_numpy(np.int64)
-        ok = gap <= round(wmax * 1e9)
-        m, gap = m.loc[ok], gap[ok]
+        acc = sub["account_id"].astype(str).to_numpy(object)
+        tgt_codes, _ = pd.factorize(sub["target"])
+        ns = _ns(sub["timestamp"])
+        # Within-window action pairs by the engine's own method (sorted by target and time,
+        # ragged ranges), so that the work grows with the co-actions, not with all pairs.
+        order = np.lexsort((ns, tgt_codes))
+        g_s, t_s = tgt_codes[order].astype(np.int64), ns[order]
+        end = K.candidate_ends(g_s, t_s - (t_s.min() if len(t_s) else 0), round(wmax * 1e9))
+        i, j = K._ragged_pairs(0, len(order), end - np.arange(len(order)) - 1)
+        i, j = order[i], order[j]
+        keep = acc[i] != acc[j]
+        i, j = i[keep], j[keep]
+        swap = acc[i] > acc[j]
+        i, j = np.where(swap, j, i), np.where(swap, i, j)
+        gap = np.abs(ns[j] - ns[i])
+        tg = sub["target"].to_numpy(object)
+        post = sub["post_id"].to_numpy(object)
         out = pd.DataFrame({
-            "account_a": m["account_id_a"].to_numpy(object),
-            "account_b": m["account_id_b"].to_numpy(object),
-            "target": m["target"].to_numpy(object),
-            "post_a": m["post_id_a"].to_numpy(object),
-            "post_b": m["post_id_b"].to_numpy(object),
-            "time_a": _to_utc(m["ns_a"].to_numpy(np.int64)).to_numpy(),
-            "time_b": _to_utc(m["ns_b"].to_numpy(np.int64)).to_numpy(),
+            "account_a": acc[i],
+            "account_b": acc[j],
+            "target": tg[i],
+            "post_a": post[i],
+            "post_b": post[j],
+            "time_a": _to_utc(ns[i]).to_numpy(),
+            "time_b": _to_utc(ns[j]).to_numpy(),
             "gap_seconds": gap / 1e9,
         })
         # The smallest of the run's windows that holds the gap (NaN past the largest).
@@ -554,6 +560,14 @@ def _check_actions(raw, owner: str) -> pd.DataFrame:
     return acts
 
 
+def _repeat_string(value: str, n: int) -> pd.Series:
+    """A string column holding `value` n times, built in Arrow (no n Python objects)."""
+    import pyarrow as pa
+
+    arr = pa.array([value], pa.string()).take(pa.array(np.zeros(n, np.int64)))
+    return pd.Series(pd.arrays.ArrowStringArray(arr), dtype=STRING_DTYPE)
+
+
 def _time_unit(ns: np.ndarray, windows_ns: Sequence[int]) -> int:
     """The coarsest of s/ms/us/ns in which every time and window is a whole number."""
     for u in _UNITS:
@@ -659,7 +673,7 @@ def run_engine(
         frames.append(pd.DataFrame({
             "account_a": acc_names.take(pt.lo),
             "account_b": acc_names.take(pt.hi),
-            "signal": signal,
+            "signal": _repeat_string(signal, len(pt)),
             "weight": pt.weight,
             "support": pt.support,
             "window": wins_s[k],
@@ -674,7 +688,7 @@ def run_engine(
             "p_value": p,
             "q_value": q,
             "significant": sig,
-        }))
+        }, copy=False))
     edges = pd.concat(frames, ignore_index=True) if frames else _empty(EDGE_DTYPES)
     edges = edges.astype(EDGE_DTYPES) if len(edges) else _empty(EDGE_DTYPES)
     t3 = _time.perf_counter()
