@@ -252,3 +252,13 @@ def test_missing_dask_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)  # import now fails
     with pytest.raises(MissingDependencyError, match=r"pip install 'coordnet\[dask\]'"):
         run_coaction_dask(CoRepost(), reposts(HAND))
+
+
+def test_run_hook_delegates_to_dask_and_matches_local():
+    ds = coordnet.simulate(size="tiny", seed=0).dataset
+    sig = coordnet.CoRepost(window=["60s", "1h"])
+    local = sig.run(ds)
+    dist = sig.run(ds, backend="dask", npartitions=3)
+    pd.testing.assert_frame_equal(local.edges, dist.edges)
+    with pytest.raises(ParameterError, match="backend"):
+        sig.run(ds, backend="spark")

@@ -466,11 +466,30 @@ class CoAction(Signal):
         self._bounds()
 
     # -- running --------------------------------------------------------------------------------
-    def run(self, dataset: Dataset) -> CoActionResult:
+    def run(self, dataset: Dataset, *, backend: Literal["local", "dask"] = "local", client=None,
+            npartitions: int | None = None) -> CoActionResult:
         """Validate, compute and return the full result (edges, notes, evidence on demand).
 
         :meth:`compute` returns ``run(dataset).edges``.
+
+        Parameters
+        ----------
+        dataset : Dataset
+        backend : {"local", "dask"}, default="local"
+            ``"dask"`` runs the engine on a Dask cluster, partitioned by target, with identical
+            edges (:func:`coordnet.backends.dask.run_coaction_dask`; needs ``coordnet[dask]``).
+        client : distributed.Client, optional
+            The cluster to use; passing one implies ``backend="dask"``.
+        npartitions : int, optional
+            Target partitions for the Dask backend.
         """
+        if backend not in ("local", "dask"):
+            raise ParameterError(f"The 'backend' parameter of {type(self).__name__}.run must be 'local' or "
+                                 f"'dask'. Got {backend!r} instead.", name="backend", value=backend)
+        if backend == "dask" or client is not None:
+            from ..backends.dask import run_coaction_dask
+
+            return run_coaction_dask(self, dataset, client=client, npartitions=npartitions)
         if not isinstance(dataset, Dataset):
             raise ParameterError(
                 f"{type(self).__name__}.run expects a coordnet.Dataset. Got "
