@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coordnet import ParameterError, SchemaError
-from coordnet.network import bh_adjust, fuse_edges
+from coordnet.network import fuse_edges
+from coordnet.stats import bh_adjust
 
 
 def edges(pairs, p):

@@ -37,10 +37,11 @@ from scipy import stats
 
 from .errors import ParameterError, SchemaError
 from .schema import STRING_DTYPE
+from .stats import bh_adjust
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FUSED_COLUMNS", "PROFILE_SIGNALS", "bh_adjust", "fuse_edges"]
+__all__ = ["FUSED_COLUMNS", "PROFILE_SIGNALS", "fuse_edges"]
 
 #: Signals that describe how accounts look rather than what they did.
 PROFILE_SIGNALS = frozenset({"creation_burst", "handle_template"})
@@ -49,29 +50,6 @@ PROFILE_SIGNALS = frozenset({"creation_burst", "handle_template"})
 FUSED_COLUMNS = ("account_a", "account_b", "signals", "n_signals", "p_value", "q_value", "evidence")
 
 _MAX_EVIDENCE = 300.0
-
-
-def bh_adjust(p: np.ndarray, m: int | None = None) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values) of `p` among `m` tests (default ``len(p)``).
-
-    Tests not in `p` are taken to have ``p = 1`` (they never shift the ranks of the ones given).
-
-    Examples
-    --------
-    >>> bh_adjust(np.array([0.01, 0.04, 0.03]), m=3).round(3).tolist()
-    [0.03, 0.04, 0.04]
-    """
-    p = np.asarray(p, dtype=float)
-    n = len(p)
-    m = n if m is None else max(int(m), n)
-    if n == 0:
-        return p.copy()
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * m / np.arange(1, n + 1)
-    q = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(n)
-    out[order] = np.minimum(q, 1.0)
-    return out
 
 
 def _edge_p(edges: pd.DataFrame, signal: str) -> np.ndarray:

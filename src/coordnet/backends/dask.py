@@ -66,6 +66,7 @@ from ..signals.coaction import (
     _uniform,
     run_engine,
 )
+from ..stats import bh_adjust
 
 logger = logging.getLogger(__name__)
 
@@ -307,7 +308,7 @@ def run_engine_dask(
         o = np.lexsort((pt.hi, pt.lo))  # the local order: by (account_a, account_b) codes
         pt, lam, p = pt.take(o), lam[o], p[o]
         if significance == "bh":
-            q = K.benjamini_hochberg(p, m_tests)
+            q = bh_adjust(p, m_tests)
         elif significance == "bonferroni":
             q = K.bonferroni(p, m_tests)
         else:

@@ -41,7 +41,6 @@ __all__ = [
     "NullModel",
     "PartitionResult",
     "PairTable",
-    "benjamini_hochberg",
     "candidate_ends",
     "coaction_partition",
     "poisson_null",
@@ -916,30 +915,6 @@ def poisson_null(lo: np.ndarray, hi: np.ndarray, support: np.ndarray,
     pos = k > 0
     p[pos] = np.where(lam[pos] > 0, gammainc(k[pos], np.maximum(lam[pos], 1e-300)), 0.0)
     return lam, np.clip(p, 0.0, 1.0)
-
-
-def benjamini_hochberg(p: np.ndarray, m: int) -> np.ndarray:
-    """Benjamini-Hochberg q-values of `p` within a family of `m >= len(p)` tests, the tests not
-    given counting as p = 1 (which can only raise q: conservative).
-
-    Examples
-    --------
-    >>> benjamini_hochberg(np.array([0.01, 0.02, 0.03]), 3).tolist()
-    [0.03, 0.03, 0.03]
-    >>> benjamini_hochberg(np.array([0.01, 0.02, 0.03]), 100).tolist()
-    [1.0, 1.0, 1.0]
-    """
-    p = np.asarray(p, np.float64)
-    n = len(p)
-    if n == 0:
-        return np.zeros(0)
-    m = max(int(m), n)
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * m / np.arange(1, n + 1)
-    q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty(n)
-    q[order] = np.minimum(q_sorted, 1.0)
-    return q
 
 
 def pair_family_size(n_accounts_active: int) -> int:

@@ -35,6 +35,7 @@ from scipy import stats
 from ..dataset import Dataset
 from ..errors import ParameterError
 from ..schema import STRING_DTYPE, TIMESTAMP_DTYPE
+from ..stats import bh_adjust
 from .base import Signal, check_number, order_pairs, parse_window
 
 logger = logging.getLogger(__name__)
@@ -213,12 +214,7 @@ def _adjust(p: np.ndarray, method: str) -> np.ndarray:
         return p
     if method == "bonferroni":
         return np.minimum(1.0, p * m)
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(1.0, ranked)
-    return out
+    return bh_adjust(p, m)
 
 
 class CreationBursts(Signal):

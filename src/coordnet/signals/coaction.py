@@ -43,6 +43,7 @@ from ..dataset import Dataset
 from ..errors import ParameterError, SchemaError
 from ..normalize import parse_timestamps
 from ..schema import STRING_DTYPE, TIMESTAMP_DTYPE
+from ..stats import bh_adjust
 from . import _coaction_kernel as K
 from . import projections as P
 from .base import Signal, check_edges, check_number, parse_window
@@ -675,7 +676,7 @@ def run_engine(
                                            n_accounts=max(n_acc, 1))
         lam, p = K.poisson_null(pt.lo, pt.hi, pt.support, null)
         if significance == "bh":
-            q = K.benjamini_hochberg(p, m_tests)
+            q = bh_adjust(p, m_tests)
         elif significance == "bonferroni":
             q = K.bonferroni(p, m_tests)
         else:
