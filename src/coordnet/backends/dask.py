@@ -60,13 +60,11 @@ from ..signals.coaction import (
     CoActionResult,
     _empty,
     _ns,
-    _repeat_string,
     _time_unit,
-    _to_utc,
     _uniform,
+    _window_edges,
     run_engine,
 )
-from ..stats import bh_adjust
 
 logger = logging.getLogger(__name__)
 
@@ -307,40 +305,12 @@ def run_engine_dask(
         p = np.concatenate([o[2] for o in outs])
         o = np.lexsort((pt.hi, pt.lo))  # the local order: by (account_a, account_b) codes
         pt, lam, p = pt.take(o), lam[o], p[o]
-        if significance == "bh":
-            q = bh_adjust(p, m_tests)
-        elif significance == "bonferroni":
-            q = K.bonferroni(p, m_tests)
-        else:
-            q = p.copy()
-        keep = np.ones(len(pt), bool)
-        if min_weight is not None:
-            keep &= pt.weight >= min_weight
-        sig = q <= alpha
-        if significant_only:
-            keep &= sig
-        if not keep.all():
-            pt, lam, p, q, sig = pt.take(keep), lam[keep], p[keep], q[keep], sig[keep]
-        edges_per_window.append(len(pt))
-        frames.append(pd.DataFrame({
-            "account_a": acc_names.take(pt.lo),
-            "account_b": acc_names.take(pt.hi),
-            "signal": _repeat_string(signal, len(pt)),
-            "weight": pt.weight,
-            "support": pt.support,
-            "window": wins_s[k],
-            "co_actions": pt.co_actions,
-            "first": _to_utc(pt.first * unit + t_base),
-            "last": _to_utc(pt.last * unit + t_base),
-            "median_gap": pt.median_gap * (unit / 1e9),
-            "a_leads": pt.a_leads,
-            "b_leads": pt.b_leads,
-            "ties": pt.ties,
-            "expected": lam,
-            "p_value": p,
-            "q_value": q,
-            "significant": sig,
-        }, copy=False))
+        frame = _window_edges(pt, lam, p, m_tests=m_tests, significance=significance, alpha=alpha,
+                              min_weight=min_weight, significant_only=significant_only,
+                              acc_names=acc_names, signal=signal, window_s=wins_s[k], unit=unit,
+                              t_base=t_base)
+        edges_per_window.append(len(frame))
+        frames.append(frame)
     edges = pd.concat(frames, ignore_index=True) if frames else _empty(EDGE_DTYPES)
     edges = edges.astype(EDGE_DTYPES) if len(edges) else _empty(EDGE_DTYPES)
 

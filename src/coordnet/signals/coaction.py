@@ -608,6 +608,48 @@ def _uniform(acts: pd.DataFrame, seed: int) -> Callable[[np.ndarray], np.ndarray
     return fn
 
 
+def _window_edges(pt, lam: np.ndarray, p: np.ndarray, *, m_tests: int, significance: str, alpha: float,
+                  min_weight: float | None, significant_only: bool, acc_names, signal: str,
+                  window_s: float, unit: int, t_base: int) -> pd.DataFrame:
+    """One window's reduced pairs as edge rows: multiple-testing correction, filters, columns.
+
+    Shared by the local engine and the Dask backend so that both build edges the same way.
+    """
+    if significance == "bh":
+        q = bh_adjust(p, m_tests)
+    elif significance == "bonferroni":
+        q = K.bonferroni(p, m_tests)
+    else:
+        q = p.copy()
+    keep = np.ones(len(pt), bool)
+    if min_weight is not None:
+        keep &= pt.weight >= min_weight
+    sig = q <= alpha
+    if significant_only:
+        keep &= sig
+    if not keep.all():
+        pt, lam, p, q, sig = pt.take(keep), lam[keep], p[keep], q[keep], sig[keep]
+    return pd.DataFrame({
+        "account_a": acc_names.take(pt.lo),
+        "account_b": acc_names.take(pt.hi),
+        "signal": _repeat_string(signal, len(pt)),
+        "weight": pt.weight,
+        "support": pt.support,
+        "window": window_s,
+        "co_actions": pt.co_actions,
+        "first": _to_utc(pt.first * unit + t_base),
+        "last": _to_utc(pt.last * unit + t_base),
+        "median_gap": pt.median_gap * (unit / 1e9),
+        "a_leads": pt.a_leads,
+        "b_leads": pt.b_leads,
+        "ties": pt.ties,
+        "expected": lam,
+        "p_value": p,
+        "q_value": q,
+        "significant": sig,
+    }, copy=False)
+
+
 def run_engine(
     actions: pd.DataFrame,
     windows: Sequence[pd.Timedelta],
@@ -675,40 +717,12 @@ def run_engine(
                                            part.pair_share[k][part.incidence_target],
                                            n_accounts=max(n_acc, 1))
         lam, p = K.poisson_null(pt.lo, pt.hi, pt.support, null)
-        if significance == "bh":
-            q = bh_adjust(p, m_tests)
-        elif significance == "bonferroni":
-            q = K.bonferroni(p, m_tests)
-        else:
-            q = p.copy()
-        keep = np.ones(len(pt), bool)
-        if min_weight is not None:
-            keep &= pt.weight >= min_weight
-        sig = q <= alpha
-        if significant_only:
-            keep &= sig
-        if not keep.all():
-            pt, lam, p, q, sig = pt.take(keep), lam[keep], p[keep], q[keep], sig[keep]
-        edges_per_window.append(len(pt))
-        frames.append(pd.DataFrame({
-            "account_a": acc_names.take(pt.lo),
-            "account_b": acc_names.take(pt.hi),
-            "signal": _repeat_string(signal, len(pt)),
-            "weight": pt.weight,
-            "support": pt.support,
-            "window": wins_s[k],
-            "co_actions": pt.co_actions,
-            "first": _to_utc(pt.first * unit + t_base),
-            "last": _to_utc(pt.last * unit + t_base),
-            "median_gap": pt.median_gap * (unit / 1e9),
-            "a_leads": pt.a_leads,
-            "b_leads": pt.b_leads,
-            "ties": pt.ties,
-            "expected": lam,
-            "p_value": p,
-            "q_value": q,
-            "significant": sig,
-        }, copy=False))
+        frame = _window_edges(pt, lam, p, m_tests=m_tests, significance=significance, alpha=alpha,
+                              min_weight=min_weight, significant_only=significant_only,
+                              acc_names=acc_names, signal=signal, window_s=wins_s[k], unit=unit,
+                              t_base=t_base)
+        edges_per_window.append(len(frame))
+        frames.append(frame)
     edges = pd.concat(frames, ignore_index=True) if frames else _empty(EDGE_DTYPES)
     edges = edges.astype(EDGE_DTYPES) if len(edges) else _empty(EDGE_DTYPES)
     t3 = _time.perf_counter()
