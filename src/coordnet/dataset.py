@@ -82,6 +82,12 @@ def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
     return out.mask(empty) if empty.any() else out
 
 
+def _empty_lists(n: int, index: pd.Index) -> pd.Series:
+    """A list column of `n` empty lists, built from offsets (no Python list per row)."""
+    arr = pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string()))
+    return pd.Series(pd.arrays.ArrowExtensionArray(arr), index=index, dtype=LIST_DTYPE)
+
+
 def _fast_list_array(values: pd.Series) -> pa.Array | None:
     """Arrow list array straight from a column of lists of strings (the common case), else None."""
     try:
@@ -263,7 +269,7 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
 
     for col, dtype in POST_COLUMNS.items():
         if col not in df:
-            df[col] = pd.Series([[]] * len(df), dtype=dtype, index=df.index) if dtype is LIST_DTYPE \
+            df[col] = _empty_lists(len(df), df.index) if dtype is LIST_DTYPE \
                 else pd.Series(pd.NA if dtype is not TIMESTAMP_DTYPE else pd.NaT, index=df.index, dtype=dtype)
         elif col not in LIST_COLUMNS and col != "timestamp":
             if col == "timestamp_precision":
@@ -290,8 +296,8 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
 def _conform_accounts(accounts: pd.DataFrame | None, posts: pd.DataFrame, source: str,
                       errors: ErrorMode) -> tuple[pd.DataFrame, pd.DataFrame]:
     rejects = _Rejects("accounts", errors)
-    if accounts is None:
-        accounts = pd.DataFrame({"account_id": pd.unique(posts["account_id"].to_numpy(dtype=object))})
+    if accounts is None:  # stays in Arrow: no round trip through Python strings
+        accounts = pd.DataFrame({"account_id": posts["account_id"].drop_duplicates().reset_index(drop=True)})
     if "account_id" not in accounts.columns:
         raise SchemaError(
             f"{source}: accounts lack the required column 'account_id'; got {list(accounts.columns)}.",
@@ -327,10 +333,10 @@ def _conform_accounts(accounts: pd.DataFrame | None, posts: pd.DataFrame, source
         keep = [c for c in df.columns if c not in (SOURCE_COL, ROW_COL)]
         df = df[keep].groupby("account_id", sort=False, as_index=False).first()
     # Every posting account has a row, described or not.
-    seen = set(df["account_id"].to_numpy(dtype=object))
-    extra = [a for a in pd.unique(posts["account_id"].to_numpy(dtype=object)) if a not in seen]
-    if extra:
-        df = pd.concat([df, pd.DataFrame({"account_id": pd.Series(extra, dtype=STRING_DTYPE)})],
+    posting = posts["account_id"].drop_duplicates()
+    extra = posting[~posting.isin(df["account_id"]).to_numpy(bool)]
+    if len(extra):
+        df = pd.concat([df, pd.DataFrame({"account_id": extra.astype(STRING_DTYPE).to_numpy()})],
                        ignore_index=True)
     extras = [c for c in df.columns if c not in ACCOUNT_COLUMNS and c not in (SOURCE_COL, ROW_COL)]
     df = df[list(ACCOUNT_COLUMNS) + extras].astype(ACCOUNT_COLUMNS)
