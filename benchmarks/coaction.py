@@ -141,6 +141,7 @@ def _peak_mib(children: bool = False) -> float:
 
 def case_kernel(workdir: Path, n: int, windows: list[int], cap) -> dict:
     from coordnet.signals import _coaction_kernel as K
+    from coordnet.stats import bh_adjust
 
     df = load_codes(workdir, n)
     acc = df["a"].to_numpy(np.int64)
@@ -161,7 +162,7 @@ def case_kernel(workdir: Path, n: int, windows: list[int], cap) -> dict:
         nm = K.NullModel.from_incidences(part.incidence_account, part.incidence_others,
                                          part.pair_share[k][part.incidence_target], n_accounts=n_acc)
         lam, p = K.poisson_null(pt.lo, pt.hi, pt.support, nm)
-        q = K.benjamini_hochberg(p, K.pair_family_size(int((nm.k > 0).sum())))
+        q = bh_adjust(p, K.pair_family_size(int((nm.k > 0).sum())))
         edges.append(len(pt))
         del pt, lam, p, q
     t2 = time.perf_counter()
