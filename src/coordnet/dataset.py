@@ -334,7 +334,10 @@ def _conform_accounts(accounts: pd.DataFrame | None, posts: pd.DataFrame, source
         df = df[keep].groupby("account_id", sort=False, as_index=False).first()
     # Every posting account has a row, described or not.
     posting = posts["account_id"].drop_duplicates()
-    extra = posting[~posting.isin(df["account_id"]).to_numpy(bool)]
+    # Arrow's is_in: Series.isin on Arrow strings goes through Python objects.
+    known = pc.is_in(pa.array(posting.to_numpy(dtype=object), pa.string()),
+                     value_set=pa.array(df["account_id"].to_numpy(dtype=object), pa.string()))
+    extra = posting[~np.asarray(known.to_numpy(zero_copy_only=False), dtype=bool)]
     if len(extra):
         df = pd.concat([df, pd.DataFrame({"account_id": extra.astype(STRING_DTYPE).to_numpy()})],
                        ignore_index=True)
