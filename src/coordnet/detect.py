@@ -354,69 +354,32 @@ def _seeders(dataset: Dataset, members: dict[int, set[str]], taken: set[str]) ->
     return out
 
 
-def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_pairs: pd.DataFrame | None,
-              signal_results: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    acc = dataset.accounts[["account_id", "screen_name"]].copy()
-    # Score of every account: its strongest tie over all fused pairs (kept or not).
-    if all_pairs is not None and len(all_pairs):
-        both = pd.concat([all_pairs[["account_a", "q_value"]].rename(columns={"account_a": "account_id"}),
-                          all_pairs[["account_b", "q_value"]].rename(columns={"account_b": "account_id"})])
-        best = both.groupby("account_id")["q_value"].min()
-        acc["score"] = evidence_score(best.reindex(acc["account_id"]).fillna(1.0).to_numpy())
-    else:
-        acc["score"] = 0.0
-    nets = groups[groups["status"] == "network"]
-    cands = groups[groups["status"] == "candidate"]
-    ids = {gid: i for i, gid in enumerate(sorted(nets["group_id"].unique(),
-                                                 key=lambda g: -nets.loc[nets["group_id"] == g, "score"].median()))}
-    network_of = dict(zip(nets["account_id"], nets["group_id"].map(ids), strict=True))
-    members: dict[int, set[str]] = {}
-    for a, n in network_of.items():
-        members.setdefault(n, set()).add(a)
-    seeders = _seeders(dataset, members, set(network_of))
-    for a, n in seeders.items():
-        network_of[a] = n
-        members[n].add(a)
+def _best_tie_scores(accounts: pd.Series, all_pairs: pd.DataFrame | None) -> np.ndarray:
+    """Every account's score from its strongest tie over all fused pairs (kept or not)."""
+    if all_pairs is None or not len(all_pairs):
+        return np.zeros(len(accounts))
+    both = pd.concat([all_pairs[["account_a", "q_value"]].rename(columns={"account_a": "account_id"}),
+                      all_pairs[["account_b", "q_value"]].rename(columns={"account_b": "account_id"})])
+    best = both.groupby("account_id")["q_value"].min()
+    return evidence_score(best.reindex(accounts).fillna(1.0).to_numpy())
 
-    within = dict(zip(nets["account_id"], nets["score"], strict=True))
-    gq = dict(zip(nets["account_id"], nets["group_q"], strict=True))
-    # Networks made mostly of openly automated accounts are shown, not flagged as covert.
-    auto = declared_automation(dataset)
-    is_auto = auto["declared_automation"]
-    automated = {n for n, mem in members.items()
-                 if is_auto.reindex(sorted(mem)).fillna(False).astype(bool).mean() >= 0.5}
-    acc["network_id"] = pd.array([None if network_of.get(a) in automated else network_of.get(a)
-                                  for a in acc["account_id"]], dtype="Int64")
-    cand_ids = {gid: i for i, gid in enumerate(sorted(cands["group_id"].unique()))}
-    cand_of = dict(zip(cands["account_id"], cands["group_id"].map(cand_ids), strict=True))
-    acc["candidate_group"] = pd.array([cand_of.get(a) for a in acc["account_id"]], dtype="Int64")
-    for n in automated:
-        acc.loc[acc["account_id"].isin(members[n]), "candidate_group"] = n
-    acc["declared_automation"] = is_auto.reindex(acc["account_id"]).fillna(False).astype(bool).to_numpy()
-    acc["automation_reason"] = pd.array(auto["automation_reason"].reindex(acc["account_id"]).to_numpy(),
-                                        dtype=STRING_DTYPE)
 
-    # Ties and signals per account inside its network.
-    fused = fused.copy()
+def _ties_inside(fused: pd.DataFrame, network_of: dict) -> pd.DataFrame:
+    """The candidate edges with ``network_id`` (NA for edges between networks or outside them)."""
+    fused = fused.drop(columns=[c for c in ("group_id",) if c in fused])
     ga = fused["account_a"].map(network_of)
     gb = fused["account_b"].map(network_of)
-    same = (ga == gb) & ga.notna()
+    same = ((ga == gb) & ga.notna()).to_numpy(bool)
     fused["network_id"] = pd.array(np.where(same, ga.fillna(-1), -1), dtype="Int64")
-    fused.loc[~same.to_numpy(bool), "network_id"] = pd.NA
-    fused = fused.drop(columns=[c for c in ("group_id",) if c in fused])
-    inside = fused[same.to_numpy(bool)]
-    ends = pd.concat([inside[["account_a", "signals"]].rename(columns={"account_a": "account_id"}),
-                      inside[["account_b", "signals"]].rename(columns={"account_b": "account_id"})])
-    ties = ends.groupby("account_id").size()
-    sigs = ends.assign(s=ends["signals"].str.split(",")).explode("s").groupby("account_id")["s"] \
-        .agg(lambda s: ",".join(sorted(set(x for x in s if x))))
-    acc["ties"] = ties.reindex(acc["account_id"]).fillna(0).astype("int64").to_numpy()
-    acc["signals"] = pd.array(sigs.reindex(acc["account_id"]).to_numpy(), dtype=STRING_DTYPE)
+    fused.loc[~same, "network_id"] = pd.NA
+    return fused
 
-    # Roles: seeders are amplified by the network; amplifiers follow (lead/lag of co-actions).
-    lead = _lead_share(signal_results, network_of)
+
+def _roles(accounts: pd.Series, network_ids: pd.Series, seeders: dict, lead: dict) -> pd.array:
+    """Seeders are amplified by their network or lead its co-actions (>= 75% of them);
+    amplifiers follow; members are tied by other signals only."""
     role = []
-    for a, n in zip(acc["account_id"], acc["network_id"], strict=True):
+    for a, n in zip(accounts, network_ids, strict=True):
         if pd.isna(n):
             role.append(None)
         elif a in seeders or lead.get(a, 0.0) >= 0.75:
@@ -425,38 +388,84 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
             role.append("amplifier")
         else:
             role.append("member")
-    acc["role"] = pd.array(role, dtype=STRING_DTYPE)
-    # A network member's score is its within-network score; a seeder's its amplification.
-    acc["score"] = [max(s, within.get(a, 0.0)) for a, s in zip(acc["account_id"], acc["score"], strict=True)]
-    acc["score"] = acc["score"].astype(float)
-    seeder_scores = {}
+    return pd.array(role, dtype=STRING_DTYPE)
+
+
+def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_pairs: pd.DataFrame | None,
+              signal_results: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Accounts, networks and edges tables from the groups of the candidate graph."""
+    acc = dataset.accounts[["account_id", "screen_name"]].copy()
+    acc["score"] = _best_tie_scores(acc["account_id"], all_pairs)
+    nets = groups[groups["status"] == "network"]
+    cands = groups[groups["status"] == "candidate"]
+
+    # Networks are numbered by score (strongest first), then seeders join the network they feed.
+    order = sorted(nets["group_id"].unique(), key=lambda g: -nets.loc[nets["group_id"] == g, "score"].median())
+    rank = {gid: i for i, gid in enumerate(order)}
+    network_of = dict(zip(nets["account_id"], nets["group_id"].map(rank), strict=True))
+    members: dict[int, set[str]] = {}
+    for a, n in network_of.items():
+        members.setdefault(n, set()).add(a)
+    seeders = _seeders(dataset, members, set(network_of))
     for a, n in seeders.items():
-        seeder_scores[a] = float(np.median([within[m] for m in members[n] if m in within] or [0.0]))
-    acc["score"] = [max(s, seeder_scores.get(a, 0.0)) for a, s in zip(acc["account_id"], acc["score"], strict=True)]
+        network_of[a] = n
+        members[n].add(a)
+    net_score = {n: float(nets.loc[nets["group_id"] == g, "score"].median()) for g, n in rank.items()}
+    net_q = {n: float(nets.loc[nets["group_id"] == g, "group_q"].min()) for g, n in rank.items()}
+
+    # Networks made mostly of openly automated accounts are shown, not flagged as covert.
+    auto = declared_automation(dataset)
+    is_auto = auto["declared_automation"]
+    automated = {n for n, mem in members.items()
+                 if is_auto.reindex(sorted(mem)).fillna(False).astype(bool).mean() >= 0.5}
+    flagged = {a: n for a, n in network_of.items() if n not in automated}
+
+    # Candidate groups are numbered after the networks; members of an automated network carry
+    # that network's id here, since they are not flagged.
+    first_candidate = len(members)
+    cand_rank = {gid: first_candidate + i for i, gid in enumerate(sorted(cands["group_id"].unique()))}
+    candidate_of = dict(zip(cands["account_id"], cands["group_id"].map(cand_rank), strict=True))
+    candidate_of.update({a: n for a, n in network_of.items() if n in automated})
+
+    acc["network_id"] = pd.array([flagged.get(a) for a in acc["account_id"]], dtype="Int64")
+    acc["candidate_group"] = pd.array([candidate_of.get(a) for a in acc["account_id"]], dtype="Int64")
+    acc["declared_automation"] = is_auto.reindex(acc["account_id"]).fillna(False).astype(bool).to_numpy()
+    acc["automation_reason"] = pd.array(auto["automation_reason"].reindex(acc["account_id"]).to_numpy(),
+                                        dtype=STRING_DTYPE)
+
+    # What ties each account inside its network.
+    fused = _ties_inside(fused, network_of)
+    inside = fused[fused["network_id"].notna().to_numpy(bool)]
+    ends = pd.concat([inside[["account_a", "signals"]].rename(columns={"account_a": "account_id"}),
+                      inside[["account_b", "signals"]].rename(columns={"account_b": "account_id"})])
+    ties = ends.groupby("account_id").size()
+    sigs = ends.assign(s=ends["signals"].str.split(",")).explode("s").groupby("account_id")["s"] \
+        .agg(lambda s: ",".join(sorted(set(x for x in s if x))))
+    acc["ties"] = ties.reindex(acc["account_id"]).fillna(0).astype("int64").to_numpy()
+    acc["signals"] = pd.array(sigs.reindex(acc["account_id"]).to_numpy(), dtype=STRING_DTYPE)
+    acc["role"] = _roles(acc["account_id"], acc["network_id"], seeders,
+                         _lead_share(signal_results, network_of))
+    # Members (seeders included) score their network's group test, if that is stronger.
+    acc["score"] = np.maximum(acc["score"].to_numpy(float),
+                              [net_score.get(network_of.get(a), 0.0) for a in acc["account_id"]])
     acc = acc.sort_values(["network_id", "score", "account_id"], ascending=[True, False, True],
                           na_position="last").reset_index(drop=True)
 
     rows = []
     for n, mem in sorted(members.items()):
-        e = inside[inside["network_id"] == n] if "network_id" in inside else inside.iloc[0:0]
+        e = inside[(inside["network_id"] == n).to_numpy(bool)]
         k = len(mem)
         sig_counts = e["signals"].str.split(",").explode().value_counts()
         rows.append({
             "network_id": n, "status": "declared_automation" if n in automated else "network", "size": k,
-            "score": float(np.median([within[m] for m in mem if m in within] or [0.0])),
-            "group_q": float(np.min([gq[m] for m in mem if m in gq] or [1.0])),
-            "signals": ",".join(sig_counts.index.tolist()),
+            "score": net_score[n], "group_q": net_q[n], "signals": ",".join(sig_counts.index.tolist()),
             "n_edges": len(e), "density": len(e) / (k * (k - 1) / 2) if k > 1 else 0.0,
             "seeders": sum(1 for a in mem if a in seeders),
         })
-    start = len(rows)
-    acc.loc[acc["candidate_group"].notna().to_numpy(bool) & ~acc["account_id"].isin(
-        [a for n in automated for a in members[n]]).to_numpy(bool), "candidate_group"] += start
-    for gid, i in sorted(cand_ids.items(), key=lambda x: x[1]):
-        mem = cands.loc[cands["group_id"] == gid, "account_id"].tolist()
-        rows.append({"network_id": start + i, "status": "candidate", "size": len(mem),
-                     "score": float(cands.loc[cands["group_id"] == gid, "score"].median()),
-                     "group_q": float(cands.loc[cands["group_id"] == gid, "group_q"].min()),
+    for gid, n in sorted(cand_rank.items(), key=lambda x: x[1]):
+        g = cands[cands["group_id"] == gid]
+        rows.append({"network_id": n, "status": "candidate", "size": len(g),
+                     "score": float(g["score"].median()), "group_q": float(g["group_q"].min()),
                      "signals": "", "n_edges": 0, "density": 0.0, "seeders": 0})
     networks = pd.DataFrame(rows, columns=["network_id", "status", "size", "score", "group_q", "signals",
                                            "n_edges", "density", "seeders"])
