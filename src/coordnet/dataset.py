@@ -269,9 +269,8 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
 
     for col, dtype in POST_COLUMNS.items():
         if col not in df:
-            df[col] = _empty_lists(len(df), df.index) if dtype is LIST_DTYPE \
-                else pd.Series(pd.NA if dtype is not TIMESTAMP_DTYPE else pd.NaT, index=df.index, dtype=dtype)
-        elif col not in LIST_COLUMNS and col != "timestamp":
+            continue
+        if col not in LIST_COLUMNS and col != "timestamp":
             if col == "timestamp_precision":
                 if df[col].dtype != PRECISION_DTYPE:  # already categorical: nothing to redo
                     df[col] = df[col].astype("string").astype(PRECISION_DTYPE)
@@ -279,6 +278,7 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
                 pass
             else:
                 df[col] = df[col].astype(dtype)
+    df = df.drop(columns=[SOURCE_COL, ROW_COL])  # provenance served the rejects; not carried further
     order = pc.sort_indices(
         pa.table({"t": pa.array(df["timestamp"].array.asi8 if hasattr(df["timestamp"].array, "asi8")
                                 else df["timestamp"].to_numpy().view("int64")),
@@ -289,14 +289,20 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
     ).to_numpy()
     if not np.array_equal(order, np.arange(len(order))):  # a reordering take is costly: skip when sorted
         df = df.iloc[order]
-    extras = [c for c in df.columns if c not in POST_COLUMNS and c not in (SOURCE_COL, ROW_COL)]
-    return df[list(POST_COLUMNS) + extras].reset_index(drop=True), rejects.frame()
+    df = df.reset_index(drop=True)
+    for col, dtype in POST_COLUMNS.items():  # absent columns are all missing: added after the sort
+        if col not in df:
+            df[col] = _empty_lists(len(df), df.index) if dtype is LIST_DTYPE \
+                else pd.Series(pd.NA if dtype is not TIMESTAMP_DTYPE else pd.NaT, index=df.index, dtype=dtype)
+    extras = [c for c in df.columns if c not in POST_COLUMNS]
+    return df[list(POST_COLUMNS) + extras], rejects.frame()
 
 
 def _conform_accounts(accounts: pd.DataFrame | None, posts: pd.DataFrame, source: str,
                       errors: ErrorMode) -> tuple[pd.DataFrame, pd.DataFrame]:
     rejects = _Rejects("accounts", errors)
-    if accounts is None:  # stays in Arrow: no round trip through Python strings
+    derived = accounts is None  # then one row per posting account, by construction
+    if derived:  # stays in Arrow: no round trip through Python strings
         accounts = pd.DataFrame({"account_id": posts["account_id"].drop_duplicates().reset_index(drop=True)})
     if "account_id" not in accounts.columns:
         raise SchemaError(
@@ -329,11 +335,11 @@ def _conform_accounts(accounts: pd.DataFrame | None, posts: pd.DataFrame, source
             df[col] = df[col].astype(dtype)
     # The same account described by several rows (one per tweet in archives): one row, first
     # non-missing value per column.
-    if df["account_id"].duplicated().any():
+    if not derived and df["account_id"].duplicated().any():
         keep = [c for c in df.columns if c not in (SOURCE_COL, ROW_COL)]
         df = df[keep].groupby("account_id", sort=False, as_index=False).first()
     # Every posting account has a row, described or not.
-    posting = posts["account_id"].drop_duplicates()
+    posting = posts["account_id"].drop_duplicates() if not derived else posts["account_id"].iloc[:0]
     # Arrow's is_in: Series.isin on Arrow strings goes through Python objects.
     known = pc.is_in(pa.array(posting.to_numpy(dtype=object), pa.string()),
                      value_set=pa.array(df["account_id"].to_numpy(dtype=object), pa.string()))
