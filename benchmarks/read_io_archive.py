@@ -30,22 +30,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-TWITTER_EPOCH_MS = 1288834974657
-
-TWEET_COLUMNS = [
-    "tweetid", "userid", "user_display_name", "user_screen_name", "user_reported_location",
-    "user_profile_description", "user_profile_url", "follower_count", "following_count",
-    "account_creation_date", "account_language", "tweet_language", "tweet_text", "tweet_time",
-    "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid", "quoted_tweet_tweetid",
-    "is_retweet", "retweet_userid", "retweet_tweetid", "latitude", "longitude", "quote_count",
-    "reply_count", "like_count", "retweet_count", "hashtags", "urls", "user_mentions",
-    "poll_choices",
-]
-USER_COLUMNS = [
-    "userid", "user_display_name", "user_screen_name", "user_reported_location",
-    "user_profile_description", "user_profile_url", "follower_count", "following_count",
-    "account_creation_date", "account_language",
-]
+from coordnet.normalize import TWITTER_EPOCH_MS
+from coordnet.sample import SAMPLE_TWEET_COLUMNS as TWEET_COLUMNS
+from coordnet.sample import SAMPLE_USER_COLUMNS as USER_COLUMNS
 
 BODIES = [
     "Hong Kong rioters attack police, this is not a protest",
