@@ -162,3 +162,5 @@ def test_every_input_row_is_kept_or_listed(rows):
     assert ds.posts["post_id"].is_unique
     assert ds.posts["timestamp"].is_monotonic_increasing
     assert np.all(ds.posts["timestamp"].notna())
+    keys = list(zip(ds.posts["timestamp"], ds.posts["post_id"], strict=True))
+    assert keys == sorted(keys)  # ties in time are broken by post id

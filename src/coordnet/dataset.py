@@ -82,6 +82,36 @@ def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
     return out.mask(empty) if empty.any() else out
 
 
+def _arrow_strings(values: pd.Series) -> pa.Array:
+    """A string column as one Arrow array (zero-copy for Arrow-backed strings)."""
+    arr = values.array
+    if hasattr(arr, "__arrow_array__"):
+        got = arr.__arrow_array__()
+        return got.combine_chunks() if isinstance(got, pa.ChunkedArray) else got
+    return pa.array(values.to_numpy(dtype=object), pa.string())
+
+
+def _time_then_id_order(ns: np.ndarray, ids: pa.Array) -> np.ndarray:
+    """Permutation sorting rows by (timestamp, post_id).
+
+    A stable integer argsort on time does most of the work; post ids, a string sort, only break
+    ties among rows that share an instant.
+    """
+    order = np.argsort(ns, kind="stable")
+    t = ns[order]
+    tied = np.zeros(len(t), dtype=bool)
+    if len(t) > 1:
+        same = t[1:] == t[:-1]
+        tied[1:] |= same
+        tied[:-1] |= same
+    if tied.any():
+        rows = order[tied]
+        sub = pc.sort_indices(pa.table({"t": pa.array(ns[rows]), "p": ids.take(pa.array(rows))}),
+                              sort_keys=[("t", "ascending"), ("p", "ascending")]).to_numpy()
+        order[tied] = rows[sub]
+    return order
+
+
 def _empty_lists(n: int, index: pd.Index) -> pd.Series:
     """A list column of `n` empty lists, built from offsets (no Python list per row)."""
     arr = pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string()))
@@ -244,7 +274,10 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
 
     # Duplicate post ids: an identical repeat is merged, a conflicting one is set aside; both are
     # listed, and only a conflicting one raises under errors="raise".
-    dup = df.duplicated("post_id", keep="first")
+    ids = _arrow_strings(df["post_id"])
+    # Hash-count first (C++): the full duplicated() pass only runs when there are repeats.
+    dup = df.duplicated("post_id", keep="first") if pc.count_distinct(ids).as_py() < len(ids) \
+        else pd.Series(False, index=df.index)
     if dup.any():
         comparable = [c for c in ("account_id", "timestamp", "kind", "text", "ref_post_id") if c in df]
         key = pd.util.hash_pandas_object(df[comparable], index=False)
@@ -279,14 +312,7 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
             else:
                 df[col] = df[col].astype(dtype)
     df = df.drop(columns=[SOURCE_COL, ROW_COL])  # provenance served the rejects; not carried further
-    order = pc.sort_indices(
-        pa.table({"t": pa.array(df["timestamp"].array.asi8 if hasattr(df["timestamp"].array, "asi8")
-                                else df["timestamp"].to_numpy().view("int64")),
-                  "p": df["post_id"].array.__arrow_array__()   # string[pyarrow]: zero-copy
-                  if hasattr(df["post_id"].array, "__arrow_array__")
-                  else pa.array(df["post_id"].to_numpy(dtype=object), pa.string())}),
-        sort_keys=[("t", "ascending"), ("p", "ascending")],
-    ).to_numpy()
+    order = _time_then_id_order(df["timestamp"].array.asi8, _arrow_strings(df["post_id"]))
     if not np.array_equal(order, np.arange(len(order))):  # a reordering take is costly: skip when sorted
         df = df.iloc[order]
     df = df.reset_index(drop=True)
