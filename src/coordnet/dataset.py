@@ -274,10 +274,7 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
 
     # Duplicate post ids: an identical repeat is merged, a conflicting one is set aside; both are
     # listed, and only a conflicting one raises under errors="raise".
-    ids = _arrow_strings(df["post_id"])
-    # Hash-count first (C++): the full duplicated() pass only runs when there are repeats.
-    dup = df.duplicated("post_id", keep="first") if pc.count_distinct(ids).as_py() < len(ids) \
-        else pd.Series(False, index=df.index)
+    dup = df.duplicated("post_id", keep="first")
     if dup.any():
         comparable = [c for c in ("account_id", "timestamp", "kind", "text", "ref_post_id") if c in df]
         key = pd.util.hash_pandas_object(df[comparable], index=False)
