@@ -28,6 +28,7 @@ __all__ = [
     "canonical_url",
     "canonicalize_urls",
     "domain_of",
+    "extract_hashtags",
     "normalize_tag",
     "normalize_tags",
     "normalize_text",
@@ -448,6 +449,56 @@ def text_fingerprint(texts: pd.Series, *, min_chars: int = 1, **kwargs) -> pd.Se
         n = normalize_text(u, **kwargs)
         mapping[u] = n if len(n) >= max(min_chars, 1) else None
     return texts.map(mapping).astype("string[pyarrow]")
+
+
+_URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_NOT_A_TAG = re.compile(r"[\d_\u200c\u200d]+")  # digits only (no letter or mark): "#2021"
+
+
+@lru_cache(maxsize=1)
+def _hashtag_pattern() -> re.Pattern:
+    """``#tag`` in any script: letters, digits, ``_``, combining marks and ZWJ/ZWNJ."""
+    ranges, start, prev = [], None, None
+    for cp in range(0x110000):
+        if unicodedata.category(chr(cp))[0] == "M":
+            if start is None:
+                start = cp
+            prev = cp
+        elif start is not None:
+            ranges.append((start, prev))
+            start = None
+    marks = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                    for a, b in ranges)
+    body = rf"\w{marks}\u200c\u200d"
+    return re.compile(rf"(?<![\w{marks}&#＃/])[#＃]([{body}]+)")
+
+
+def extract_hashtags(texts: pd.Series) -> pd.Series:
+    """Hashtags written in free text (as lists, in order), once per distinct text.
+
+    A tag needs more than digits and ``_`` (``#2021`` is not a hashtag); ``#`` inside a word,
+    an HTML entity (``&#39;``) or a URL does not start one. Scripts with combining marks
+    (Devanagari, Thai...) keep their whole tag.
+
+    Examples
+    --------
+    >>> extract_hashtags(pd.Series(["Stand with #HongKong & #香港 #2021 https://x.com/#frag", None])).tolist()
+    [['HongKong', '香港'], []]
+    """
+    pattern = _hashtag_pattern()
+    cache: dict[str, list[str]] = {}
+
+    def one(t) -> list[str]:
+        if not isinstance(t, str) or ("#" not in t and "＃" not in t):
+            return []
+        got = cache.get(t)
+        if got is None:
+            bare = _URL_IN_TEXT.sub(" ", t) if ("://" in t or "www." in t or "WWW." in t) else t
+            got = [f for f in pattern.findall(bare) if not _NOT_A_TAG.fullmatch(f)]
+            cache[t] = got
+        return got
+
+    return pd.Series([one(t) for t in texts.to_numpy(dtype=object)], index=texts.index, dtype=object)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from coordnet.errors import ParameterError, ReadError, SchemaError
-from coordnet.io.crowdtangle import _extract_hashtags, read_crowdtangle
+from coordnet.io.crowdtangle import read_crowdtangle
+from coordnet.normalize import extract_hashtags
 
 # The header of a CrowdTangle historical-data export (Facebook pages), in its order.
 CT_HEADER = [
@@ -347,8 +348,8 @@ def test_header_only_file(tmp_path):
     ("", []),
 ])
 def test_extract_hashtags(text, tags):
-    assert _extract_hashtags(pd.Series([text])).iloc[0] == tags
+    assert extract_hashtags(pd.Series([text])).iloc[0] == tags
 
 
 def test_extract_hashtags_missing_values():
-    assert _extract_hashtags(pd.Series([None, pd.NA, "#a"], dtype=object)).tolist() == [[], [], ["a"]]
+    assert extract_hashtags(pd.Series([None, pd.NA, "#a"], dtype=object)).tolist() == [[], [], ["a"]]

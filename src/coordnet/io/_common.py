@@ -8,6 +8,7 @@ file, header not counted), so that every reject names its file and row.
 
 from __future__ import annotations
 
+import gc
 import glob
 import gzip
 import io
@@ -32,6 +33,22 @@ logger = logging.getLogger(__name__)
 PathLike = str | Path
 Paths = PathLike | Iterable[PathLike]
 ErrorMode = Literal["collect", "raise"]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small objects are built.
+
+    Parsed JSON holds no reference cycles, but each collection walks every live object: with the
+    collector on, reading slows down by an order of magnitude as the parsed data grows.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def check_errors(errors: str, reader: str) -> None:

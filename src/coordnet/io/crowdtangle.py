@@ -19,9 +19,7 @@ import ast
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +29,7 @@ import pyarrow.compute as pc
 
 from ..dataset import ROW_COL, SOURCE_COL, Dataset
 from ..errors import ParameterError, SchemaError
-from ..normalize import parse_list_cells, parse_timestamps
+from ..normalize import extract_hashtags, parse_list_cells, parse_timestamps
 from ..schema import POST_COLUMNS
 from ._common import (
     ErrorMode,
@@ -301,7 +299,7 @@ def _map_file(df: pd.DataFrame, source: str, overrides: dict[str, tuple[str, ...
         timestamp = ts.astype(object).where(ts.notna(), raw_ts.astype(object))
 
     text = get.get("text", pd.Series(pd.NA, index=df.index, dtype="string"))
-    hashtags = _extract_hashtags(text)
+    hashtags = extract_hashtags(text)
     if "hashtags" in get:
         listed = parse_list_cells(get["hashtags"])
         hashtags = listed.where(listed.map(len) > 0, hashtags)
@@ -479,45 +477,3 @@ def _as_lists(values: pd.Series) -> pd.Series:
 # Hashtags in free text
 # ---------------------------------------------------------------------------------------------
 
-_URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_NOT_A_TAG = re.compile(r"[\d_\u200c\u200d]+")  # digits only (no letter or mark): "#2021"
-
-
-@lru_cache(maxsize=1)
-def _hashtag_pattern() -> re.Pattern:
-    """``#tag`` in any script: letters, digits, ``_``, combining marks and ZWJ/ZWNJ."""
-    ranges, start, prev = [], None, None
-    for cp in range(0x110000):
-        if unicodedata.category(chr(cp))[0] == "M":
-            if start is None:
-                start = cp
-            prev = cp
-        elif start is not None:
-            ranges.append((start, prev))
-            start = None
-    marks = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                    for a, b in ranges)
-    body = rf"\w{marks}\u200c\u200d"
-    return re.compile(rf"(?<![\w{marks}&#＃/])[#＃]([{body}]+)")
-
-
-def _extract_hashtags(texts: pd.Series) -> pd.Series:
-    """Hashtags written in free text (as lists, in order), once per distinct text.
-
-    A tag needs more than digits and ``_`` (``#2021`` is not a hashtag); ``#`` inside a word,
-    an HTML entity (``&#39;``) or a URL does not start one.
-    """
-    pattern = _hashtag_pattern()
-    cache: dict[str, list[str]] = {}
-
-    def one(t) -> list[str]:
-        if not isinstance(t, str) or ("#" not in t and "＃" not in t):
-            return []
-        got = cache.get(t)
-        if got is None:
-            bare = _URL_IN_TEXT.sub(" ", t) if ("://" in t or "www." in t or "WWW." in t) else t
-            got = [f for f in pattern.findall(bare) if not _NOT_A_TAG.fullmatch(f)]
-            cache[t] = got
-        return got
-
-    return pd.Series([one(t) for t in texts.to_numpy(dtype=object)], index=texts.index, dtype=object)

@@ -20,18 +20,17 @@ import pandas as pd
 
 from ..dataset import ROW_COL, SOURCE_COL, Dataset
 from ..errors import ReadError
-from ..normalize import parse_timestamps
+from ..normalize import extract_hashtags, parse_timestamps
 from ._common import (
     ErrorMode,
     Paths,
     check_errors,
     concat_rejects,
     expand_paths,
+    gc_paused,
     open_members,
     reject_records,
 )
-from .crowdtangle import _extract_hashtags
-from .twitter_api import _gc_paused
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ def read_telegram(paths: Paths, *, errors: ErrorMode = "collect", default_tz: st
     files = expand_paths(paths, reader=_READER)
     records: list[tuple] = []
     bad: list[dict] = []
-    with _gc_paused():
+    with gc_paused():
         for path in files:
             with open_members(Path(path), suffixes=(".json", ".json.gz")) as members:
                 for source, stream in members:
@@ -269,7 +268,7 @@ def _posts_frame(records: list[tuple], default_tz: str) -> pd.DataFrame:
     # Hashtags the sending client did not mark as entities are found in the text.
     plain = ~df.pop("_entity_hashtags").astype(bool) & df["text"].notna()
     if plain.any():
-        df.loc[plain, "hashtags"] = _extract_hashtags(df.loc[plain, "text"])
+        df.loc[plain, "hashtags"] = extract_hashtags(df.loc[plain, "text"])
     # A reply's target account is the sender of the replied-to message, when the export has it.
     sender = df.drop_duplicates("post_id").set_index("post_id")["account_id"]
     need = df["ref_post_id"].notna() & df["ref_account_id"].isna()

@@ -14,12 +14,10 @@ the item in the top-level list, or of the tweet in ``data`` for a single page).
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -36,6 +34,7 @@ from ._common import (
     check_errors,
     concat_rejects,
     expand_paths,
+    gc_paused,
     open_members,
     reject_records,
 )
@@ -128,7 +127,7 @@ def read_twitter_api(paths: Paths, *, errors: ErrorMode = "collect") -> Dataset:
     files = expand_paths(paths, reader=_READER)
     col = _Collector()
     rejects: list[pd.DataFrame] = []
-    with _gc_paused():
+    with gc_paused():
         for path in files:
             with open_members(Path(path), suffixes=_SUFFIXES) as members:
                 for source, stream in members:
@@ -146,20 +145,6 @@ def read_twitter_api(paths: Paths, *, errors: ErrorMode = "collect") -> Dataset:
 # ---------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of small objects are built.
-
-    Parsed JSON holds no reference cycles, but each collection walks every live object: with the
-    collector on, reading slows down by an order of magnitude as the parsed data grows.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 
