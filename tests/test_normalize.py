@@ -158,3 +158,10 @@ def test_zone_abbreviations_read_or_refused():
 def test_out_of_range_years_are_unreadable_not_a_crash():
     got = parse_timestamps(pd.Series(["0001-01-01 00:00", "9999-12-31", "2019-08-19 14:05"]))
     assert got.isna().tolist() == [True, True, False]
+
+
+def test_normalize_text_strips_whole_hashtags_in_any_script():
+    from coordnet.normalize import normalize_text
+
+    assert normalize_text("नमस्ते दुनिया #हिन्दी समाचार", strip_hashtags=True) == "नमस्ते दुनिया समाचार"
+    assert normalize_text("Stop it #HongKong now", strip_hashtags=True) == "stop it now"

@@ -391,8 +391,8 @@ def normalize_tags(tags: pd.Series) -> pd.Series:
 _RT_PREFIX = re.compile(r"^\s*RT\s+@\w+\s*:\s*", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
-_HASHTAG = re.compile(r"(?<!\w)#\w+")
 _SPACE = re.compile(r"\s+")
+_ASCII_HASHTAG = re.compile(r"(?<![\w&#/])#\w+")
 
 
 def normalize_text(
@@ -426,7 +426,8 @@ def normalize_text(
     if strip_mentions:
         t = _MENTION.sub(" ", t)
     if strip_hashtags:
-        t = _HASHTAG.sub(" ", t)
+        # Whole tags, combining marks included; ASCII text takes the cheap pattern.
+        t = _ASCII_HASHTAG.sub(" ", t) if t.isascii() else _hashtag_pattern().sub(" ", t)
     if casefold:
         t = t.casefold()
     return _SPACE.sub(" ", t).strip()
