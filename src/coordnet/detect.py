@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .audience import audience_statistics, organic_audiences
 from .automation import declared_automation
 from .clustering import evidence_score, find_networks
 from .dataset import Dataset
@@ -354,12 +355,20 @@ def _seeders(dataset: Dataset, members: dict[int, set[str]], taken: set[str]) ->
     return out
 
 
-def _best_tie_scores(accounts: pd.Series, all_pairs: pd.DataFrame | None) -> np.ndarray:
-    """Every account's score from its strongest tie over all fused pairs (kept or not)."""
+def _best_tie_scores(accounts: pd.Series, all_pairs: pd.DataFrame | None,
+                     explained: dict | None = None) -> np.ndarray:
+    """Every account's score from its strongest tie over all fused pairs (kept or not), leaving
+    out ties inside a group that is explained without covert coordination (`explained`: account
+    to group, for openly automated networks and organic audiences)."""
     if all_pairs is None or not len(all_pairs):
         return np.zeros(len(accounts))
-    both = pd.concat([all_pairs[["account_a", "q_value"]].rename(columns={"account_a": "account_id"}),
-                      all_pairs[["account_b", "q_value"]].rename(columns={"account_b": "account_id"})])
+    pairs = all_pairs
+    if explained:
+        ga = pairs["account_a"].astype(object).map(explained).to_numpy(float, na_value=np.nan)
+        gb = pairs["account_b"].astype(object).map(explained).to_numpy(float, na_value=np.nan)
+        pairs = pairs[~(ga == gb)]
+    both = pd.concat([pairs[["account_a", "q_value"]].rename(columns={"account_a": "account_id"}),
+                      pairs[["account_b", "q_value"]].rename(columns={"account_b": "account_id"})])
     best = both.groupby("account_id")["q_value"].min()
     return evidence_score(best.reindex(accounts).fillna(1.0).to_numpy())
 
@@ -395,7 +404,6 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
               signal_results: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Accounts, networks and edges tables from the groups of the candidate graph."""
     acc = dataset.accounts[["account_id", "screen_name"]].copy()
-    acc["score"] = _best_tie_scores(acc["account_id"], all_pairs)
     nets = groups[groups["status"] == "network"]
     cands = groups[groups["status"] == "candidate"]
 
@@ -413,19 +421,33 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
     net_score = {n: float(nets.loc[nets["group_id"] == g, "score"].median()) for g, n in rank.items()}
     net_q = {n: float(nets.loc[nets["group_id"] == g, "group_q"].min()) for g, n in rank.items()}
 
-    # Networks made mostly of openly automated accounts are shown, not flagged as covert.
+    # What ties each account inside its network.
+    fused = _ties_inside(fused, network_of)
+    inside = fused[fused["network_id"].notna().to_numpy(bool)]
+    net_signals = {n: set() for n in members}
+    for n, sig in zip(inside["network_id"], inside["signals"], strict=True):
+        net_signals[int(n)].update(x for x in str(sig).split(",") if x)
+
+    # Groups explained without covert coordination are shown, not flagged: networks made mostly
+    # of openly automated accounts, and organic audiences of one account (coordnet.audience).
     auto = declared_automation(dataset)
     is_auto = auto["declared_automation"]
     automated = {n for n, mem in members.items()
                  if is_auto.reindex(sorted(mem)).fillna(False).astype(bool).mean() >= 0.5}
-    flagged = {a: n for a, n in network_of.items() if n not in automated}
+    aud_stats = audience_statistics(dataset, {n: m for n, m in members.items() if n not in automated})
+    audiences = organic_audiences(aud_stats, net_signals)
+    status = {n: "declared_automation" if n in automated else "organic_audience" if n in audiences
+              else "network" for n in members}
+    flagged = {a: n for a, n in network_of.items() if status[n] == "network"}
+    explained = {a: n for a, n in network_of.items() if status[n] != "network"}
+    acc["score"] = _best_tie_scores(acc["account_id"], all_pairs, explained)
 
     # Candidate groups are numbered after the networks; members of an automated network carry
     # that network's id here, since they are not flagged.
     first_candidate = len(members)
     cand_rank = {gid: first_candidate + i for i, gid in enumerate(sorted(cands["group_id"].unique()))}
     candidate_of = dict(zip(cands["account_id"], cands["group_id"].map(cand_rank), strict=True))
-    candidate_of.update({a: n for a, n in network_of.items() if n in automated})
+    candidate_of.update(explained)
 
     acc["network_id"] = pd.array([flagged.get(a) for a in acc["account_id"]], dtype="Int64")
     acc["candidate_group"] = pd.array([candidate_of.get(a) for a in acc["account_id"]], dtype="Int64")
@@ -433,9 +455,6 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
     acc["automation_reason"] = pd.array(auto["automation_reason"].reindex(acc["account_id"]).to_numpy(),
                                         dtype=STRING_DTYPE)
 
-    # What ties each account inside its network.
-    fused = _ties_inside(fused, network_of)
-    inside = fused[fused["network_id"].notna().to_numpy(bool)]
     ends = pd.concat([inside[["account_a", "signals"]].rename(columns={"account_a": "account_id"}),
                       inside[["account_b", "signals"]].rename(columns={"account_b": "account_id"})])
     ties = ends.groupby("account_id").size()
@@ -445,22 +464,25 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
     acc["signals"] = pd.array(sigs.reindex(acc["account_id"]).to_numpy(), dtype=STRING_DTYPE)
     acc["role"] = _roles(acc["account_id"], acc["network_id"], seeders,
                          _lead_share(signal_results, network_of))
-    # Members (seeders included) score their network's group test, if that is stronger.
+    # Members (seeders included) of flagged networks score their network's group test, if that
+    # is stronger.
     acc["score"] = np.maximum(acc["score"].to_numpy(float),
-                              [net_score.get(network_of.get(a), 0.0) for a in acc["account_id"]])
+                              [net_score.get(flagged.get(a), 0.0) for a in acc["account_id"]])
     acc = acc.sort_values(["network_id", "score", "account_id"], ascending=[True, False, True],
                           na_position="last").reset_index(drop=True)
 
     rows = []
+    audience_cols = ["top_source", "source_share", "median_delay", "habit_share", "wave_share"]
     for n, mem in sorted(members.items()):
         e = inside[(inside["network_id"] == n).to_numpy(bool)]
         k = len(mem)
         sig_counts = e["signals"].str.split(",").explode().value_counts()
+        aud = aud_stats.loc[n, audience_cols].to_dict() if n in aud_stats.index else {}
         rows.append({
-            "network_id": n, "status": "declared_automation" if n in automated else "network", "size": k,
+            "network_id": n, "status": status[n], "size": k,
             "score": net_score[n], "group_q": net_q[n], "signals": ",".join(sig_counts.index.tolist()),
             "n_edges": len(e), "density": len(e) / (k * (k - 1) / 2) if k > 1 else 0.0,
-            "seeders": sum(1 for a in mem if a in seeders),
+            "seeders": sum(1 for a in mem if a in seeders), **aud,
         })
     for gid, n in sorted(cand_rank.items(), key=lambda x: x[1]):
         g = cands[cands["group_id"] == gid]
@@ -468,10 +490,12 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
                      "score": float(g["score"].median()), "group_q": float(g["group_q"].min()),
                      "signals": "", "n_edges": 0, "density": 0.0, "seeders": 0})
     networks = pd.DataFrame(rows, columns=["network_id", "status", "size", "score", "group_q", "signals",
-                                           "n_edges", "density", "seeders"])
+                                           "n_edges", "density", "seeders", *audience_cols])
     networks = networks.astype({"network_id": "int64", "status": STRING_DTYPE, "size": "int64",
                                 "score": float, "group_q": float, "signals": STRING_DTYPE, "n_edges": "int64",
-                                "density": float, "seeders": "int64"})
+                                "density": float, "seeders": "int64", "top_source": STRING_DTYPE,
+                                "source_share": float, "median_delay": float, "habit_share": float,
+                                "wave_share": float})
     return acc, networks, fused
 
 

@@ -64,6 +64,18 @@ def network_evidence(result: Result, network_id: int, *, top: int = 10) -> Netwo
             f"{result.params.get('p_candidate', 1e-3):g}); chance would produce a group this size, this "
             f"densely and strongly tied with probability {_fmt_q(float(row['group_q']))} (score "
             f"{float(row['score']):.2f}); strongest pair p = {_fmt_q(float(net_edges['p_value'].min()))}.")
+    row = result.networks[result.networks["network_id"] == network_id]
+    if len(row) and "source_share" in row and pd.notna(row["source_share"].iloc[0]):
+        r = row.iloc[0]
+        verdict = ("it is shown as an organic audience, not flagged" if r["status"] == "organic_audience"
+                   else "it stays a network")
+        habit = "n/a" if pd.isna(r["habit_share"]) else f"{r['habit_share']:.2f}"
+        wave = "n/a" if pd.isna(r["wave_share"]) else f"{r['wave_share']:.2f}"
+        sentences.append(
+            f"audience check: {r['source_share']:.0%} of the members' shared amplification goes to "
+            f"{r['top_source']}; median reaction {r['median_delay']:.0f} s after the post; timing "
+            f"explained by each member's own pace {habit}, by shared waves per post {wave}; {verdict} "
+            "(see coordnet.audience).")
     seeders = acc[acc["role"] == "seeder"]["account_id"].tolist()
     if seeders:
         sentences.append(f"{len(seeders)} seeder(s) whose posts the others amplify: "

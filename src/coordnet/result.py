@@ -98,9 +98,13 @@ class Result:
     ----------
     networks : DataFrame
         One row per group: ``network_id, status, size, score, group_q, signals, n_edges,
-        density, seeders``. ``status`` is "network" (a coordinated network: its members are
-        flagged), "declared_automation" (a network of openly automated accounts: shown, not
-        flagged) or "candidate" (a group too small or too weak to be a network).
+        density, seeders`` and the audience statistics of :mod:`coordnet.audience`
+        (``top_source, source_share, median_delay, habit_share, wave_share``; NA for
+        candidates). ``status`` is "network" (a coordinated network: its members are flagged),
+        "declared_automation" (a network of openly automated accounts: shown, not flagged),
+        "organic_audience" (one account's audience, each member at its own pace, tied by
+        amplification only: shown, not flagged) or "candidate" (a group too small or too weak
+        to be a network).
     accounts : DataFrame
         One row per account of the collection: ``account_id, screen_name, network_id`` (NA when
         in no network), ``score`` in [0, 1] (see :mod:`coordnet.clustering`), ``role`` ("seeder",

@@ -25,9 +25,9 @@ ROLE_COLOURS = {"seeder": "#D55E00", "amplifier": "#E69F00", "member": "#0072B2"
 NETWORK_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
                    "#332288", "#117733", "#882255", "#44AA99", "#999933")
 NO_NETWORK_COLOUR = "#BBBBBB"
-#: Statuses of groups drawn and reported in full: networks, and groups of openly automated
-#: accounts (shown, not flagged as covert). Candidates are listed only.
-SHOWN_STATUSES = ("network", "declared_automation")
+#: Statuses of groups drawn and reported in full: networks, groups of openly automated accounts
+#: and organic audiences (both shown, not flagged as covert). Candidates are listed only.
+SHOWN_STATUSES = ("network", "declared_automation", "organic_audience")
 _ROLE_ORDER = {"seeder": 0, "amplifier": 1, "member": 2}
 
 

@@ -351,8 +351,9 @@ def _svg_scores(result: Result) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-_STATUS_ORDER = {"network": 2, "declared_automation": 1}
-_STATUS_LABEL = {"network": "network", "declared_automation": "declared automation"}
+_STATUS_ORDER = {"network": 2, "declared_automation": 1, "organic_audience": 1}
+_STATUS_LABEL = {"network": "network", "declared_automation": "declared automation",
+                 "organic_audience": "organic audience"}
 
 
 def _ranked(result: Result) -> pd.DataFrame:
@@ -407,6 +408,10 @@ def _overview(result: Result, cache: dict) -> str:
         out.append('<p class="muted">Groups marked <i>declared automation</i> are made mostly of accounts '
                    "that say openly that they are automated (news feeds, bots that declare it): they act "
                    "together by design and are shown, not flagged as covert.</p>")
+    if (nets["status"] == "organic_audience").any():
+        out.append('<p class="muted">Groups marked <i>organic audience</i> amplify one account, each member '
+                   "at their own pace, with no shared waves and no other shared trace (text, links, account "
+                   "creation): what fans do. They are shown, not flagged as covert.</p>")
     if len(nets):
         rows = []
         for rank, r in enumerate(nets.itertuples(), start=1):
@@ -513,10 +518,19 @@ def _network_section(result: Result, r, cache: dict) -> str:
                                                                  ev.members["account_id"], strict=True)],
                       strict=True))
     automated = str(r.status) == "declared_automation"
+    audience = str(r.status) == "organic_audience"
+    note = ""
+    if automated:
+        note = ('<p class="note">Most members say openly that they are automated: this group acts together '
+                "by design and is shown, not flagged as covert.</p>")
+    elif audience:
+        note = ('<p class="note">This group amplifies one account, each member at their own pace, and '
+                "shares no other trace: it looks like that account's audience (fans) and is shown, not "
+                "flagged as covert.</p>")
     out = [f'<section id="network-{nid}"><h2>Network {nid}: {_num(int(r.size))} accounts, score '
-           f'{_num(float(r.score), "{:.2f}")}{" (declared automation)" if automated else ""}</h2>'
-           + ('<p class="note">Most members say openly that they are automated: this group acts together '
-              "by design and is shown, not flagged as covert.</p>" if automated else "")
+           f'{_num(float(r.score), "{:.2f}")}'
+           f'{" (declared automation)" if automated else " (organic audience)" if audience else ""}</h2>'
+           + note
            + f'<p>{_chips(_split(r.signals))} '
            f'<span class="muted">group q {_q(r.group_q)} · {_num(int(r.n_edges))} ties · density '
            f'{_num(float(r.density), "{:.2f}")} · <a href="#overview">back to the overview</a></span></p>']
