@@ -15,6 +15,7 @@ from coordnet.audience import (
     audience_statistics,
     intraclass_correlation,
     organic_audiences,
+    trace_shares,
 )
 from coordnet.dataset import Dataset
 from coordnet.detect import detect
@@ -106,10 +107,16 @@ def test_rings_that_move_together_or_leave_other_traces_stay_networks(kwargs):
 def test_organic_audiences_needs_every_condition():
     base = {"source_share": 0.9, "wave_share": 0.05, "median_delay": 300.0}
     stats = pd.DataFrame([base, {**base, "source_share": 0.5}, {**base, "wave_share": 0.6},
-                          {**base, "median_delay": 8.0}, base, {**base, "wave_share": np.nan}])
-    signals = {0: {"co_repost", "synchrony"}, 1: {"co_repost"}, 2: {"co_repost"}, 3: {"co_repost"},
-               4: {"co_repost", "creation_burst"}, 5: {"co_repost"}}
-    assert organic_audiences(stats, signals) == {0}
+                          {**base, "median_delay": 8.0}, base, {**base, "wave_share": np.nan}, base])
+    traces = {0: 0.0, 1: 0.0, 2: 0.0, 3: 0.0, 4: 0.2, 5: 0.0, 6: 0.04}
+    assert organic_audiences(stats, traces) == {0, 6}
+
+
+def test_trace_shares_count_members_with_a_non_amplification_tie_inside_their_group():
+    ties = pd.DataFrame({"account_a": ["a", "a", "c", "x"], "account_b": ["b", "c", "d", "y"],
+                         "signals": ["co_repost,synchrony", "co_repost,creation_burst", "co_text", "co_link"]})
+    assert trace_shares(ties, {0: ["a", "b", "c", "d"], 1: ["x", "y", "z", "w"], 2: ["b"], 3: ["x", "z"]}) == \
+        {0: 0.75, 1: 0.5, 2: 0.0, 3: 0.0}
 
 
 def test_wave_share_sees_a_shared_lag_per_post_beside_personal_pace():

@@ -20,11 +20,15 @@ Two facts tell an audience from an operation, and both can be checked from the p
    member's own pace is removed (``wave_share``) tell the two apart.
 
 A network is reported with status ``"organic_audience"`` (shown, not flagged) when all of these
-hold: every tie inside it comes from amplification signals only (:data:`AMPLIFICATION_SIGNALS`:
-no shared text, links, hashtags or account traits), at least `min_source_share` of its shared
-amplification goes to one account, and its ``wave_share`` is below `max_wave_share`. Any
-independent evidence (copy-pasted text, a creation burst, templated handles) keeps it a
-network: an audience does not write the same message or sign up in the same hour.
+hold (:func:`organic_audiences`):
+
+- its ties are amplification (:data:`AMPLIFICATION_SIGNALS`): at most 5% of its members have a
+  tie that carries another signal (shared text, links, hashtags, account traits). Independent
+  evidence keeps it a network: an audience does not write the same message or sign up in the
+  same hour. (A share, not "none": among a thousand fans a few pairs share a hashtag habit.)
+- at least two thirds of its shared amplification goes to one account;
+- on that account's posts, members react at a human pace (median delay at least 30 s) and there
+  are no waves (``wave_share`` below 0.3).
 
 What this misses: an operation that amplifies a single seeder with members reacting at their own
 pace and no other trace is indistinguishable, from posts alone, from that seeder's fans; it is
@@ -40,7 +44,8 @@ import pandas as pd
 
 from .dataset import Dataset
 
-__all__ = ["AMPLIFICATION_SIGNALS", "audience_statistics", "intraclass_correlation", "organic_audiences"]
+__all__ = ["AMPLIFICATION_SIGNALS", "audience_statistics", "intraclass_correlation", "organic_audiences",
+           "trace_shares"]
 
 #: Signals whose ties an organic audience produces by itself: acting on the same posts (repost,
 #: reply, quote) and being active at the same times.
@@ -149,9 +154,10 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
     DataFrame
         Indexed by group id: ``shared_actions`` (members' first actions on posts that two or
         more members amplified), ``top_source`` (the account most of them amplify),
-        ``source_share`` (its share), ``median_delay`` (seconds after the original post, or
-        after the first action on it when it is not in the collection), ``habit_share`` (ICC of log delays by member) and
-        ``wave_share`` (ICC by post after removing each member's mean).
+        ``source_share`` (its share), and, on the top source's posts: ``median_delay`` (seconds
+        after the original post, or after the first action on it when it is not in the
+        collection), ``habit_share`` (ICC of log delays by member) and ``wave_share`` (ICC by
+        post after removing each member's pace, from a two-way additive fit).
 
     Examples
     --------
@@ -183,9 +189,12 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
         if len(src):
             counts = src.value_counts()
             top, share = counts.index[0], float(counts.iloc[0] / n)
+            # Timing is read on the top source's posts only: posts of different accounts have
+            # different organic delays (a viral post spreads for hours, a live moment for a minute).
+            sub = sub[(sub["source"] == top).to_numpy(bool)]
         habit = wave = float("nan")
-        delay = float(sub["delay"].median()) if n else float("nan")
-        if n >= min_actions and sub["target"].nunique() >= 3 and sub["account_id"].nunique() >= 3:
+        delay = float(sub["delay"].median()) if len(sub) else float("nan")
+        if len(sub) >= min_actions and sub["target"].nunique() >= 3 and sub["account_id"].nunique() >= 3:
             y = np.log1p(sub["delay"].to_numpy(float))
             who = sub["account_id"].to_numpy(object)
             habit = intraclass_correlation(y, who)
@@ -196,26 +205,58 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
                        "habit_share": float, "wave_share": float})
 
 
-def organic_audiences(stats: pd.DataFrame, signals: Mapping[int, set[str]], *,
-                      min_source_share: float = 0.75, max_wave_share: float = 0.3,
-                      min_median_delay: float = 30.0) -> set[int]:
+def trace_shares(ties: pd.DataFrame, members: Mapping[int, Iterable[str]]) -> dict[int, float]:
+    """Share of each group's members with a tie to a fellow member that carries a signal other
+    than amplification (:data:`AMPLIFICATION_SIGNALS`): shared text, links, hashtags, account traits.
+
+    Parameters
+    ----------
+    ties : DataFrame
+        Pairs ``account_a, account_b, signals`` (comma-separated signal names).
+    members : mapping
+        Group id to its member account ids.
+
+    Examples
+    --------
+    >>> ties = pd.DataFrame({"account_a": ["a", "a", "c"], "account_b": ["b", "c", "d"],
+    ...                      "signals": ["co_repost", "co_repost,co_link", "co_repost"]})
+    >>> trace_shares(ties, {0: ["a", "b", "c", "d"]})
+    {0: 0.5}
+    """
+    other = ties["signals"].fillna("").astype(str).map(
+        lambda s: any(x and x not in AMPLIFICATION_SIGNALS for x in s.split(","))).to_numpy(bool)
+    a = ties["account_a"].to_numpy(object)[other]
+    b = ties["account_b"].to_numpy(object)[other]
+    out = {}
+    for gid, mem in members.items():
+        mem = set(mem)
+        inside = np.array([x in mem and y in mem for x, y in zip(a, b, strict=True)], dtype=bool)
+        traced = set(a[inside]) | set(b[inside])
+        out[gid] = len(traced) / len(mem) if mem else 0.0
+    return out
+
+
+def organic_audiences(stats: pd.DataFrame, traces: Mapping[int, float], *,
+                      min_source_share: float = 2 / 3, max_wave_share: float = 0.3,
+                      min_median_delay: float = 30.0, max_trace_share: float = 0.05) -> set[int]:
     """Groups of `stats` (from :func:`audience_statistics`) that look like an organic audience:
-    amplification-only ties (`signals` of each group), one dominant source, human pace (a median
-    reaction of at least `min_median_delay` seconds) and no waves.
+    at most `max_trace_share` of members with another trace (`traces`, from
+    :func:`trace_shares`), at least `min_source_share` of the shared amplification to one account,
+    a human pace (median reaction of at least `min_median_delay` seconds) and no waves
+    (``wave_share`` below `max_wave_share`).
 
     Examples
     --------
     >>> stats = pd.DataFrame({"source_share": [0.95, 0.95, 0.4, 0.95], "wave_share": [0.05, 0.7, 0.05, 0.0],
     ...                       "median_delay": [240.0, 240.0, 240.0, 5.0]})
-    >>> sorted(organic_audiences(stats, {g: {"co_repost"} for g in range(4)}))
+    >>> sorted(organic_audiences(stats, {g: 0.0 for g in range(4)}))
     [0]
-    >>> organic_audiences(stats, {0: {"co_repost", "co_similar_text"}})
+    >>> organic_audiences(stats, {0: 0.3})
     set()
     """
     out = set()
     for gid, row in stats.iterrows():
-        sig = signals.get(gid, set())
-        if not sig or not sig <= AMPLIFICATION_SIGNALS:
+        if traces.get(gid, 1.0) > max_trace_share:
             continue
         if (row["source_share"] >= min_source_share and row["wave_share"] < max_wave_share
                 and row["median_delay"] >= min_median_delay):

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .audience import audience_statistics, organic_audiences
+from .audience import audience_statistics, organic_audiences, trace_shares
 from .automation import declared_automation
 from .clustering import evidence_score, find_networks
 from .dataset import Dataset
@@ -424,9 +424,6 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
     # What ties each account inside its network.
     fused = _ties_inside(fused, network_of)
     inside = fused[fused["network_id"].notna().to_numpy(bool)]
-    net_signals = {n: set() for n in members}
-    for n, sig in zip(inside["network_id"], inside["signals"], strict=True):
-        net_signals[int(n)].update(x for x in str(sig).split(",") if x)
 
     # Groups explained without covert coordination are shown, not flagged: networks made mostly
     # of openly automated accounts, and organic audiences of one account (coordnet.audience).
@@ -435,7 +432,7 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
     automated = {n for n, mem in members.items()
                  if is_auto.reindex(sorted(mem)).fillna(False).astype(bool).mean() >= 0.5}
     aud_stats = audience_statistics(dataset, {n: m for n, m in members.items() if n not in automated})
-    audiences = organic_audiences(aud_stats, net_signals)
+    audiences = organic_audiences(aud_stats, trace_shares(inside, members))
     status = {n: "declared_automation" if n in automated else "organic_audience" if n in audiences
               else "network" for n in members}
     flagged = {a: n for a, n in network_of.items() if status[n] == "network"}
