@@ -1,11 +1,31 @@
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coordnet import Dataset, ParameterError, SchemaError, concat
-from coordnet.schema import ACCOUNT_COLUMNS, LIST_DTYPE, POST_COLUMNS, REJECT_COLUMNS
+from coordnet.dataset import (
+    _argsort_int64,
+    _as_id_strings,
+    _derived_accounts,
+    _edge_bytes,
+    _missing_column,
+    _normalize_list_column,
+    _string_hashes,
+    _surely_distinct,
+    _time_then_id_order,
+)
+from coordnet.schema import (
+    ACCOUNT_COLUMNS,
+    LIST_DTYPE,
+    POST_COLUMNS,
+    PRECISION_DTYPE,
+    REJECT_COLUMNS,
+    STRING_DTYPE,
+    TIMESTAMP_DTYPE,
+)
 
 
 def posts(**overrides):
@@ -164,3 +184,150 @@ def test_every_input_row_is_kept_or_listed(rows):
     assert np.all(ds.posts["timestamp"].notna())
     keys = list(zip(ds.posts["timestamp"], ds.posts["post_id"], strict=True))
     assert keys == sorted(keys)  # ties in time are broken by post id
+
+
+# -- fast paths of Dataset construction: each must agree exactly with the plain computation ------
+
+# Whitespace of every kind Arrow strips (ASCII, NBSP, ideographic space, line separator), control
+# bytes, non-ASCII letters and long strings (several 8-byte words).
+id_chars = st.sampled_from(list("ab09~!") + [" ", "\t", "\n", "\x00", "\x7f", "\u00a0", "\u3000", "\u2028", "é", "字"])
+id_texts = st.text(alphabet=id_chars, max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(id_texts, st.none()), max_size=30), st.booleans())
+def test_id_strings_match_strip_then_blank_to_missing(values, large):
+    s = pd.Series(values, dtype=object)
+    got = _as_id_strings(s, "post_id", "src")
+    stripped = [None if v is None or v.strip() == "" else v.strip() for v in values]
+    # Arrow's whitespace is Unicode's: the same characters as Python's str.strip for these.
+    assert got.tolist() == [pd.NA if v is None else v for v in stripped]
+    assert got.dtype == STRING_DTYPE
+    arr = pa.array(values, pa.large_string() if large else pa.string())
+    may_strip, empty = _edge_bytes(arr)
+    if not may_strip:  # the fast path may skip stripping only when it changes nothing
+        assert all(v is None or v == v.strip() for v in values)
+    want_empty = [v == "" for v in values]
+    assert (empty.tolist() if empty is not None else [False] * len(values)) == want_empty
+
+
+def test_edge_bytes_on_a_slice_reads_its_own_strings():
+    arr = pa.array([" a", "b", "c", None, ""]).slice(1, 4)
+    may_strip, empty = _edge_bytes(arr)
+    assert not may_strip
+    assert empty.tolist() == [False, False, False, True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(id_texts, max_size=40), st.integers(0, 5))
+def test_string_hashes_equal_for_equal_strings_and_distinct_check_is_exact(values, cut):
+    arr = pa.array(values, pa.large_string()).slice(min(cut, len(values)))
+    h = _string_hashes(arr)
+    assert h is not None and len(h) == len(arr)
+    by_value = {}
+    for v, x in zip(arr.to_pylist(), h, strict=True):
+        assert by_value.setdefault(v, x) == x
+    # distinct strings of different lengths or bytes get distinct hashes here (no collision)
+    assert len(set(h.tolist())) == len(by_value)
+    assert _surely_distinct(arr) == (len(set(arr.to_pylist())) == len(arr))
+    assert _surely_distinct(arr.cast(pa.string())) == _surely_distinct(arr)
+
+
+def test_string_hashes_tell_apart_trailing_zero_bytes_and_long_strings():
+    values = ["a", "a\x00", "a\x00\x00", "", "12345678", "123456789", "x" * 64, "x" * 63 + "y"]
+    h = _string_hashes(pa.array(values))
+    assert len(set(h.tolist())) == len(values)
+    assert _string_hashes(pa.array(["x" * 65])) is None  # too long: left to Arrow's hash table
+    assert _surely_distinct(pa.array(["x" * 65, "x" * 65])) is False
+    assert _surely_distinct(pa.array(["x" * 65, "y" * 65])) is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=50),
+       st.sampled_from([1, 1000, 10**6, 10**9]))
+def test_radix_argsort_equals_numpy_stable_argsort(values, unit):
+    v = np.array(values, dtype=np.int64)
+    if unit > 1:  # values sharing a unit (whole seconds...), as timestamps do
+        v = (v // unit // 4) * unit
+    assert np.array_equal(_argsort_int64(v), np.argsort(v, kind="stable"))
+
+
+def test_radix_argsort_on_timestamps_of_a_month():
+    rng = np.random.default_rng(0)
+    v = (1_600_000_000 + rng.integers(0, 30 * 86400, 50_000)) * 10**9
+    assert np.array_equal(_argsort_int64(v), np.argsort(v, kind="stable"))
+    ms = v + rng.integers(0, 1000, len(v)) * 10**6
+    assert np.array_equal(_argsort_int64(ms), np.argsort(ms, kind="stable"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.text(alphabet="abc01", min_size=1, max_size=3)),
+                max_size=30, unique_by=lambda r: r[1]))
+def test_time_then_id_order_sorts_by_time_then_id(rows):
+    ns = np.array([t for t, _ in rows], dtype=np.int64)
+    ids = pa.array([p for _, p in rows], pa.large_string())
+    order = _time_then_id_order(ns, ids)
+    keys = [(t, p.encode()) for t, p in rows]
+    want = sorted(range(len(rows)), key=lambda i: keys[i])
+    if order is None:  # already in order: no reordering take
+        assert want == list(range(len(rows)))
+    else:
+        assert order.tolist() == want
+
+
+@pytest.mark.parametrize("dtype", [STRING_DTYPE, PRECISION_DTYPE, TIMESTAMP_DTYPE, pd.Int64Dtype(), LIST_DTYPE])
+def test_missing_columns_equal_columns_of_missing_values(dtype):
+    index = pd.RangeIndex(4)
+    got = _missing_column(dtype, 4, index)
+    if dtype is LIST_DTYPE:
+        assert got.tolist() == [[], [], [], []]
+    else:
+        want = pd.Series(pd.NaT if dtype is TIMESTAMP_DTYPE else pd.NA, index=index, dtype=dtype)
+        pd.testing.assert_series_equal(got, want)
+    assert got.dtype == dtype
+
+
+def test_derived_accounts_are_the_sorted_distinct_posting_accounts():
+    ids = pd.Series(["u2", "u10", "u2", "u1", "é", "u10"], dtype=STRING_DTYPE)
+    acc = _derived_accounts(ids)
+    assert acc["account_id"].tolist() == ["u1", "u10", "u2", "é"]
+    assert list(acc.columns) == list(ACCOUNT_COLUMNS)
+    for col, dtype in ACCOUNT_COLUMNS.items():
+        assert acc[col].dtype == dtype, col
+    assert acc.drop(columns="account_id").isna().all().all()
+
+
+def test_list_column_keeps_offsets_when_nothing_is_dropped_and_rebuilds_otherwise():
+    clean = _normalize_list_column(pd.Series([["#A"], [], ["b", "#C"]]), lambda t: t.lstrip("#").lower())
+    assert clean.tolist() == [["a"], [], ["b", "c"]]
+    sliced = pd.Series(pd.arrays.ArrowExtensionArray(pa.array([["x"], ["#A"], [], ["b"]]).slice(1)),
+                       dtype=LIST_DTYPE)
+    assert _normalize_list_column(sliced, lambda t: t.lstrip("#").lower()).tolist() == [["a"], [], ["b"]]
+    dropped = _normalize_list_column(pd.Series([["#", "a"], None, ["", "b"]]), lambda t: t.lstrip("#") or None)
+    assert dropped.tolist() == [["a"], [], ["b"]]
+
+
+def test_reader_provenance_names_rejects_and_duplicates():
+    p = posts(post_id=["1", "1", "2"], account_id=["a", "a", "b"],
+              timestamp=["2019-08-19 14:05", "2019-08-19 14:05", "bad"])
+    p["_source"] = ["a.csv", "a.csv", None]
+    p["_row"] = [7, 9, 11]
+    ds = Dataset(p, source="fallback")
+    rej = ds.rejects.set_index("row")
+    assert rej.loc[11, "source"] == "fallback"  # a row without a file of its own
+    assert rej.loc[9, ["source", "reason"]].tolist() == ["a.csv", "duplicate of row 7 (identical; merged)"]
+    assert "_source" not in ds.posts and "_row" not in ds.posts
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["1", "2", "3", "10", " 4", "5\u00a0", "x" * 70]),
+                          st.sampled_from(["a", "b", "é"]),
+                          st.integers(1_600_000_000, 1_600_000_003)), max_size=25),
+       st.randoms(use_true_random=False))
+def test_input_row_order_does_not_change_posts_without_duplicates(rows, rnd):
+    rows = list({r[0]: r for r in rows}.values())  # distinct ids: which duplicate comes first matters
+    df = pd.DataFrame(rows, columns=["post_id", "account_id", "timestamp"])
+    shuffled = df.sample(frac=1, random_state=rnd.randint(0, 2**31)).reset_index(drop=True)
+    a, b = Dataset(df), Dataset(shuffled)
+    pd.testing.assert_frame_equal(a.posts, b.posts)
+    pd.testing.assert_frame_equal(a.accounts, b.accounts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,11 @@ ErrorMode = Literal["collect", "raise"]
 
 
 def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
-    """Ids as strings, refusing floats that have already lost digits."""
+    """Ids as strings, refusing floats that have already lost digits.
+
+    Strings are stripped of surrounding whitespace and empty ones become missing. The result is
+    held in one Arrow chunk, so that later takes and scans do not concatenate chunks again.
+    """
     if pd.api.types.is_float_dtype(values.dtype):
         finite = values.dropna()
         if len(finite) and ((finite.abs() > 2**53).any() or (finite % 1 != 0).any()):
@@ -73,42 +78,173 @@ def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
         out = values.astype(STRING_DTYPE)
     else:
         out = values.astype(STRING_DTYPE)
-        stripped = out.str.strip()
-        # Keep the column itself when stripping changes nothing (the usual case): the stripped
-        # copy is then freed at once instead of living on next to the input.
-        if (stripped != out).any():
-            out = stripped
+        arr = _arrow_strings(out)
+        out = pd.Series(pd.arrays.ArrowStringArray(arr), index=values.index, name=values.name)
+        may_strip, empty = _edge_bytes(arr)
+        if may_strip:  # some id starts or ends with a byte that may be whitespace: strip for real
+            stripped = out.str.strip()
+            # Keep the column itself when stripping changes nothing: the stripped copy is then
+            # freed at once instead of living on next to the input.
+            if (stripped != out).any():
+                out = stripped
+            empty = (out == "").fillna(False).to_numpy(dtype=bool)
+        return out.mask(empty) if empty is not None and empty.any() else out
     empty = out == ""
     return out.mask(empty) if empty.any() else out
 
 
 def _arrow_strings(values: pd.Series) -> pa.Array:
-    """A string column as one Arrow array (zero-copy for Arrow-backed strings)."""
+    """A string column as one Arrow array (zero-copy for Arrow-backed strings in one chunk)."""
     arr = values.array
     if hasattr(arr, "__arrow_array__"):
         got = arr.__arrow_array__()
-        return got.combine_chunks() if isinstance(got, pa.ChunkedArray) else got
+        if isinstance(got, pa.ChunkedArray):
+            return got.chunk(0) if got.num_chunks == 1 else got.combine_chunks()
+        return got
     return pa.array(values.to_numpy(dtype=object), pa.string())
 
 
-def _time_then_id_order(ns: np.ndarray, ids: pa.Array) -> np.ndarray:
-    """Permutation sorting rows by (timestamp, post_id).
+def _is_plain_strings(arr: pa.Array) -> bool:
+    """Whether `arr` is laid out as offsets and data (string, large_string, binary, large_binary)."""
+    t = arr.type
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t) \
+        or pa.types.is_large_binary(t)
 
-    A stable integer argsort on time does most of the work; post ids, a string sort, only break
+
+def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (``len(arr) + 1``, into the data buffer) and data bytes of a string array, no copy."""
+    n = len(arr)
+    buffers = arr.buffers()
+    if n == 0 or buffers[1] is None:
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    width = np.int64 if pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type) else np.int32
+    offsets = np.frombuffer(buffers[1], dtype=width, count=n + 1, offset=arr.offset * np.dtype(width).itemsize)
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, dtype=np.uint8)
+    return offsets.astype(np.int64, copy=False), data
+
+
+def _edge_bytes(arr: pa.Array) -> tuple[bool, np.ndarray | None]:
+    """Whether any string may need stripping, and which present strings are empty (None: none).
+
+    Looks at the first and last byte of every string only: a printable ASCII byte (0x21-0x7E)
+    is never whitespace, so stripping can change something only when some string starts or ends
+    with a control byte, a space or a non-ASCII byte (``True`` then: the caller strips for real).
+    """
+    if not _is_plain_strings(arr):
+        return True, None  # another layout: the caller strips and looks for empty strings itself
+    offsets, data = _string_buffers(arr)
+    lengths = np.diff(offsets)
+    full = lengths > 0
+    everywhere = bool(full.all())
+    starts = offsets[:-1] if everywhere else offsets[:-1][full]
+    ends = offsets[1:] if everywhere else offsets[1:][full]
+    # uint8 arithmetic wraps: printable bytes land in 0..0x5D, every other byte above.
+    may_strip = (np.subtract(data[starts], 0x21, dtype=np.uint8).max(initial=0) > 0x5D
+                 or np.subtract(data[ends - 1], 0x21, dtype=np.uint8).max(initial=0) > 0x5D)
+    if everywhere:
+        return bool(may_strip), None
+    valid = np.ones(len(arr), dtype=bool) if arr.null_count == 0 \
+        else arr.is_valid().to_numpy(zero_copy_only=False)
+    empty = ~full & valid
+    return bool(may_strip), (empty if empty.any() else None)
+
+
+_LITTLE_ENDIAN = sys.byteorder == "little"
+#: _BYTE_MASKS[k] keeps the first k bytes of a little-endian 64-bit word (k = 0..8).
+_BYTE_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
+
+
+def _string_hashes(arr: pa.Array, max_bytes: int = 64) -> np.ndarray | None:
+    """A 64-bit hash per string (equal strings, equal hashes), or None for strings longer than
+    `max_bytes` (or a big-endian machine, or an array not laid out as offsets and data).
+
+    Reads each string as unaligned 8-byte words straight from the Arrow data buffer and mixes
+    them with its length: a few passes over ``len(arr)`` integers, no hash table, no Python
+    object per value. A missing value hashes as whatever bytes its slot spans: pass arrays
+    without missing values.
+    """
+    if not _LITTLE_ENDIAN or not _is_plain_strings(arr):
+        return None
+    offsets, data = _string_buffers(arr)
+    starts = offsets[:-1]
+    lengths = np.diff(offsets)
+    longest = int(lengths.max()) if len(lengths) else 0
+    if longest > max_bytes:
+        return None
+    padded = np.zeros(len(data) + 8, dtype=np.uint8)  # an 8-byte read at the end stays inside
+    padded[: len(data)] = data
+    words = np.ndarray((len(data) + 1,), dtype=np.uint64, buffer=padded, strides=(1,))
+    h = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for j in range(0, longest, 8):
+        w = words[np.minimum(starts + j, len(data))] & _BYTE_MASKS[np.clip(lengths - j, 0, 8)]
+        h ^= w
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(31)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(29)
+    return h
+
+
+def _surely_distinct(arr: pa.Array) -> bool:
+    """True when no two strings of `arr` (no missing values) are equal, False when some may be.
+
+    Distinct hashes prove distinct strings; equal hashes (a real repeat, or a rare collision)
+    leave the exact check to the caller.
+    """
+    if len(arr) < 2:
+        return True
+    h = _string_hashes(arr)
+    if h is None:
+        return len(pc.unique(arr)) == len(arr)
+    return bool(pd.Index(h).is_unique)
+
+
+def _time_then_id_order(ns: np.ndarray, ids: pa.Array) -> np.ndarray | None:
+    """Permutation sorting rows by (timestamp, post_id), None when they already are in order.
+
+    A stable integer sort on time does most of the work; post ids, a string sort, only break
     ties among rows that share an instant.
     """
-    order = np.argsort(ns, kind="stable")
-    t = ns[order]
-    tied = np.zeros(len(t), dtype=bool)
-    if len(t) > 1:
-        same = t[1:] == t[:-1]
-        tied[1:] |= same
-        tied[:-1] |= same
-    if tied.any():
-        rows = order[tied]
-        sub = pc.sort_indices(pa.table({"t": pa.array(ns[rows]), "p": ids.take(pa.array(rows))}),
-                              sort_keys=[("t", "ascending"), ("p", "ascending")]).to_numpy()
-        order[tied] = rows[sub]
+    n = len(ns)
+    order = None if n < 2 or bool((ns[1:] >= ns[:-1]).all()) else _argsort_int64(ns)
+    t = ns if order is None else ns[order]
+    same = t[1:] == t[:-1]
+    if not same.any():
+        return order
+    tied = np.zeros(n, dtype=bool)
+    tied[1:] |= same
+    tied[:-1] |= same
+    rows = np.flatnonzero(tied) if order is None else order[tied]
+    sub = pc.sort_indices(pa.table({"t": pa.array(ns[rows]), "p": ids.take(pa.array(rows))}),
+                          sort_keys=[("t", "ascending"), ("p", "ascending")]).to_numpy()
+    if bool((sub[1:] > sub[:-1]).all()):  # the ties were already in post-id order
+        return order
+    if order is None:
+        order = np.arange(n)
+    order[tied] = rows[sub]
+    return order
+
+
+def _argsort_int64(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` for int64, as an LSD radix sort on 16-bit digits.
+
+    numpy sorts 16-bit keys by radix in linear time; timestamps span few digits once their
+    minimum and a common unit (whole seconds, milliseconds) are taken out, so two or three
+    passes replace a comparison sort.
+    """
+    key = (values - values.min()).view(np.uint64)  # wraps to the exact unsigned difference
+    for unit in (10**9, 10**6, 10**3):  # a sample first: a full pass only for a likely unit
+        if not (key[:1024] % np.uint64(unit)).any() and not (key % np.uint64(unit)).any():
+            key = key // np.uint64(unit)
+            break
+    bits = int(key.max()).bit_length()
+    order = None
+    for shift in range(0, max(bits, 1), 16):
+        digit = (key >> np.uint64(shift)).astype(np.uint16)  # keeps the low 16 bits
+        step = np.argsort(digit, kind="stable")
+        order = step if order is None else order[step]
+        if shift + 16 < bits:
+            key = key[step]
     return order
 
 
@@ -116,6 +252,29 @@ def _empty_lists(n: int, index: pd.Index) -> pd.Series:
     """A list column of `n` empty lists, built from offsets (no Python list per row)."""
     arr = pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string()))
     return pd.Series(pd.arrays.ArrowExtensionArray(arr), index=index, dtype=LIST_DTYPE)
+
+
+def _null_strings(n: int) -> pa.Array:
+    """`n` missing strings. Unlike ``pa.nulls``, the zeroed buffers come from ``np.zeros``
+    (calloc): pages the process never touches, so a column nobody fills costs no page faults."""
+    offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int64))
+    validity = pa.py_buffer(np.zeros((n + 7) // 8, dtype=np.uint8))
+    return pa.Array.from_buffers(pa.large_string(), n, [validity, offsets, pa.py_buffer(b"")], null_count=n)
+
+
+def _missing_column(dtype, n: int, index: pd.Index) -> pd.Series:
+    """A column of `n` missing values (empty lists for list columns) without a value per row."""
+    if dtype is LIST_DTYPE:
+        return _empty_lists(n, index)
+    if dtype is STRING_DTYPE:
+        values = pd.arrays.ArrowStringArray(_null_strings(n))
+    elif isinstance(dtype, pd.CategoricalDtype):
+        values = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=dtype)
+    elif isinstance(dtype, pd.Int64Dtype):
+        values = pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+    else:
+        return pd.Series(pd.NaT if dtype is TIMESTAMP_DTYPE else pd.NA, index=index, dtype=dtype)
+    return pd.Series(values, index=index, dtype=dtype)
 
 
 def _fast_list_array(values: pd.Series) -> pa.Array | None:
@@ -143,17 +302,23 @@ def _normalize_list_column(values: pd.Series, normalizer) -> pd.Series:
             else:
                 py.append([None if x is None else str(x) for x in v])
         arr = pa.array(py, type=pa.list_(pa.string()))
-    arr = arr.fill_null(pa.scalar([], type=pa.list_(pa.string())))
+    if arr.null_count:
+        arr = arr.fill_null(pa.scalar([], type=pa.list_(pa.string())))
     flat = pc.list_flatten(arr)
     if normalizer is not None and len(flat):
-        uniques = pc.unique(flat).to_pylist()
-        mapped = pa.array([normalizer(u) if u is not None else None for u in uniques], pa.string())
-        flat = pc.take(mapped, pc.index_in(flat, value_set=pa.array(uniques, pa.string())))
-    parents = pc.list_parent_indices(arr)
+        encoded = pc.dictionary_encode(flat)  # one hash pass: the distinct values and where they are
+        mapped = pa.array([normalizer(u) if u is not None else None for u in encoded.dictionary.to_pylist()],
+                          pa.string())
+        flat = mapped.take(encoded.indices)
     keep = pc.and_(pc.is_valid(flat), pc.not_equal(pc.fill_null(flat, ""), ""))
-    flat, parents = flat.filter(keep), parents.filter(keep)
-    counts = np.bincount(parents.to_numpy(zero_copy_only=False), minlength=len(arr))
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    if pc.all(keep).as_py() is not False:  # nothing to drop: the lists keep their offsets
+        offsets = np.asarray(arr.offsets)
+        offsets = offsets - offsets[0] if len(offsets) and offsets[0] else offsets
+    else:
+        parents = pc.list_parent_indices(arr)
+        flat, parents = flat.filter(keep), parents.filter(keep)
+        counts = np.bincount(parents.to_numpy(zero_copy_only=False), minlength=len(arr))
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
     rebuilt = pa.ListArray.from_arrays(pa.array(offsets), flat)
     return pd.Series(pd.arrays.ArrowExtensionArray(rebuilt), index=values.index, dtype=LIST_DTYPE)
 
@@ -166,12 +331,45 @@ _LIST_NORMALIZERS = {
 }
 
 
+class _Provenance:
+    """Source and 1-based row of each input row, looked up only for rows that are rejected.
+
+    Readers pass them as the hidden ``_source``/``_row`` columns; rows without them come from
+    `default_source` at their position (+1). Rows are named by their position in the input,
+    which is the index label of the working frame while a table is conformed.
+    """
+
+    def __init__(self, frame: pd.DataFrame, default_source: str):
+        self.default = default_source
+        self.source = frame[SOURCE_COL] if SOURCE_COL in frame else None
+        self.row = frame[ROW_COL] if ROW_COL in frame else None
+
+    def sources(self, positions: np.ndarray) -> np.ndarray:
+        if self.source is None:
+            return np.full(len(positions), self.default, dtype=object)
+        return self.source.iloc[positions].fillna(self.default).to_numpy()
+
+    def rows(self, positions: np.ndarray) -> np.ndarray:
+        if self.row is None:
+            return np.asarray(positions, dtype=np.int64) + 1
+        return self.row.iloc[positions].to_numpy()
+
+
+def _split_provenance(frame: pd.DataFrame, default_source: str) -> tuple[pd.DataFrame, _Provenance]:
+    """The input without its provenance columns, indexed by position, and its provenance."""
+    frame = frame.reset_index(drop=True)
+    prov = _Provenance(frame, default_source)
+    hidden = [c for c in (SOURCE_COL, ROW_COL) if c in frame.columns]
+    return (frame.drop(columns=hidden) if hidden else frame), prov
+
+
 class _Rejects:
     """Accumulates reject records while a table is conformed."""
 
-    def __init__(self, table: str, errors: ErrorMode):
+    def __init__(self, table: str, errors: ErrorMode, provenance: _Provenance):
         self.table = table
         self.errors = errors
+        self.provenance = provenance
         self.frames: list[pd.DataFrame] = []
 
     def add(self, rows: pd.DataFrame, mask: pd.Series, *, column: str | None, reason, values=None,
@@ -179,13 +377,14 @@ class _Rejects:
         if not mask.any():
             return
         sub = rows.loc[mask]
+        positions = sub.index.to_numpy()
         vals = (values if values is not None else sub[column] if column in sub else None)
         vals = (pd.Series([None] * len(sub), index=sub.index) if vals is None else vals.loc[sub.index])
         reasons = reason.loc[sub.index] if isinstance(reason, pd.Series) else reason
         rec = pd.DataFrame({
             "table": self.table,
-            "source": sub[SOURCE_COL].to_numpy(),
-            "row": sub[ROW_COL].to_numpy(),
+            "source": self.provenance.sources(positions),
+            "row": self.provenance.rows(positions),
             "column": column,
             "value": vals.astype(str).where(vals.notna(), None).to_numpy(),
             "reason": reasons if isinstance(reasons, str) else reasons.to_numpy(),
@@ -208,17 +407,6 @@ class _Rejects:
         return out.astype(REJECT_COLUMNS)
 
 
-def _with_provenance(df: pd.DataFrame, default_source: str) -> pd.DataFrame:
-    df = df.reset_index(drop=True)
-    if SOURCE_COL not in df:
-        df[SOURCE_COL] = default_source
-    else:
-        df[SOURCE_COL] = df[SOURCE_COL].fillna(default_source)
-    if ROW_COL not in df:
-        df[ROW_COL] = np.arange(1, len(df) + 1)
-    return df
-
-
 def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple[pd.DataFrame, pd.DataFrame]:
     missing = [c for c in REQUIRED_POST_COLUMNS if c not in posts.columns]
     if missing:
@@ -228,8 +416,8 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
             "coordnet.from_frame(df, post_id=..., account_id=..., timestamp=...).",
             source=source, column=missing[0],
         )
-    df = _with_provenance(posts, source)
-    rejects = _Rejects("posts", errors)
+    df, provenance = _split_provenance(posts, source)
+    rejects = _Rejects("posts", errors, provenance)
 
     for col in ("post_id", "account_id", "ref_post_id", "ref_account_id"):
         if col in df:
@@ -254,11 +442,7 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
     df["timestamp"] = ts
 
     if "kind" in df:
-        raw = df["kind"]
-        codes, uniques = pd.factorize(raw)  # map the few distinct spellings, not every row
-        canon = pd.Series(uniques).astype(str).str.strip().str.lower().map(_KIND_SYNONYMS)
-        kind_codes = np.append(pd.Categorical(canon, dtype=KIND_DTYPE).codes, KINDS.index("post"))
-        kind = pd.Series(pd.Categorical.from_codes(kind_codes[codes], dtype=KIND_DTYPE), index=df.index)
+        kind = pd.Series(pd.Categorical.from_codes(_kind_codes(df["kind"]), dtype=KIND_DTYPE), index=df.index)
         bad = kind.isna()
         rejects.add(df, bad, column="kind",
                     reason=f"unknown kind; expected one of {list(KINDS)} (or retweet, share, forward, comment)")
@@ -272,30 +456,7 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
         if col in df:
             df[col] = _normalize_list_column(df[col], _LIST_NORMALIZERS[col])
 
-    # Duplicate post ids: an identical repeat is merged, a conflicting one is set aside; both are
-    # listed, and only a conflicting one raises under errors="raise".
-    dup = df.duplicated("post_id", keep="first")
-    if dup.any():
-        comparable = [c for c in ("account_id", "timestamp", "kind", "text", "ref_post_id") if c in df]
-        key = pd.util.hash_pandas_object(df[comparable], index=False)
-        first = df.loc[~dup].set_index("post_id")
-        first_key = key.loc[~dup].set_axis(first.index)
-        dup_ids = df.loc[dup, "post_id"]
-        same = key.loc[dup].to_numpy() == first_key.loc[dup_ids].to_numpy()
-        first_rows = first.loc[dup_ids, ROW_COL].astype(str).to_numpy()
-        reason = pd.Series(
-            np.where(same, "duplicate of row ", "conflicting duplicate of row ") + first_rows
-            + np.where(same, " (identical; merged)",
-                       " (differs in account, time, kind, text or reference; first kept)"),
-            index=dup_ids.index,
-        )
-        identical = pd.Series(False, index=df.index)
-        identical.loc[dup_ids.index[same]] = True
-        mode, rejects.errors = rejects.errors, "collect"
-        rejects.add(df, identical, column="post_id", reason=reason)
-        rejects.errors = mode
-        rejects.add(df, dup & ~identical, column="post_id", reason=reason)
-        df = df.loc[~dup]
+    df = _drop_duplicates(df, rejects)
 
     for col, dtype in POST_COLUMNS.items():
         if col not in df:
@@ -308,31 +469,77 @@ def _conform_posts(posts: pd.DataFrame, source: str, errors: ErrorMode) -> tuple
                 pass
             else:
                 df[col] = df[col].astype(dtype)
-    df = df.drop(columns=[SOURCE_COL, ROW_COL])  # provenance served the rejects; not carried further
     order = _time_then_id_order(df["timestamp"].array.asi8, _arrow_strings(df["post_id"]))
-    if not np.array_equal(order, np.arange(len(order))):  # a reordering take is costly: skip when sorted
-        df = df.iloc[order]
+    if order is not None:  # a reordering take is the costliest step: skipped when already sorted
+        df = df.take(order)
     df = df.reset_index(drop=True)
     for col, dtype in POST_COLUMNS.items():  # absent columns are all missing: added after the sort
         if col not in df:
-            df[col] = _empty_lists(len(df), df.index) if dtype is LIST_DTYPE \
-                else pd.Series(pd.NA if dtype is not TIMESTAMP_DTYPE else pd.NaT, index=df.index, dtype=dtype)
+            df[col] = _missing_column(dtype, len(df), df.index)
     extras = [c for c in df.columns if c not in POST_COLUMNS]
     return df[list(POST_COLUMNS) + extras], rejects.frame()
 
 
+def _kind_codes(raw: pd.Series) -> np.ndarray:
+    """Codes into :data:`KINDS` of a column of kind spellings: -1 for an unknown kind, a missing
+    kind is a post. Maps the few distinct spellings, not every row."""
+    codes, uniques = pd.factorize(raw)
+    canon = pd.Series(uniques).astype(str).str.strip().str.lower().map(_KIND_SYNONYMS)
+    kind_codes = np.append(pd.Categorical(canon, dtype=KIND_DTYPE).codes, KINDS.index("post"))
+    return kind_codes[codes]
+
+
+def _drop_duplicates(df: pd.DataFrame, rejects: _Rejects) -> pd.DataFrame:
+    """Posts with distinct ids: an identical repeat is merged, a conflicting one is set aside;
+    both are listed, and only a conflicting one raises under errors="raise"."""
+    if _surely_distinct(_arrow_strings(df["post_id"])):
+        return df
+    dup = df.duplicated("post_id", keep="first")
+    if not dup.any():
+        return df
+    comparable = [c for c in ("account_id", "timestamp", "kind", "text", "ref_post_id") if c in df]
+    key = pd.util.hash_pandas_object(df[comparable], index=False)
+    first = pd.Series(df.index[~dup.to_numpy()], index=df.loc[~dup, "post_id"])  # position by id
+    first_key = key.loc[~dup].set_axis(first.index)
+    dup_ids = df.loc[dup, "post_id"]
+    same = key.loc[dup].to_numpy() == first_key.loc[dup_ids].to_numpy()
+    first_rows = rejects.provenance.rows(first.loc[dup_ids].to_numpy()).astype(str)
+    reason = pd.Series(
+        np.where(same, "duplicate of row ", "conflicting duplicate of row ") + first_rows
+        + np.where(same, " (identical; merged)",
+                   " (differs in account, time, kind, text or reference; first kept)"),
+        index=dup_ids.index,
+    )
+    identical = pd.Series(False, index=df.index)
+    identical.loc[dup_ids.index[same]] = True
+    mode, rejects.errors = rejects.errors, "collect"
+    rejects.add(df, identical, column="post_id", reason=reason)
+    rejects.errors = mode
+    rejects.add(df, dup & ~identical, column="post_id", reason=reason)
+    return df.loc[~dup]
+
+
+def _derived_accounts(account_ids: pd.Series) -> pd.DataFrame:
+    """One undescribed account per distinct posting account, sorted by id (ids already valid)."""
+    ids = pc.unique(_arrow_strings(account_ids))
+    ids = ids.take(pc.sort_indices(ids))
+    index = pd.RangeIndex(len(ids))
+    return pd.DataFrame({col: pd.Series(pd.arrays.ArrowStringArray(ids), index=index)
+                         if col == "account_id" else _missing_column(dtype, len(ids), index)
+                         for col, dtype in ACCOUNT_COLUMNS.items()})
+
+
 def _conform_accounts(accounts: pd.DataFrame | None, posts: pd.DataFrame, source: str,
                       errors: ErrorMode) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rejects = _Rejects("accounts", errors)
-    derived = accounts is None  # then one row per posting account, by construction
-    if derived:  # stays in Arrow: no round trip through Python strings
-        accounts = pd.DataFrame({"account_id": posts["account_id"].drop_duplicates().reset_index(drop=True)})
+    if accounts is None:  # one row per posting account; stays in Arrow, nothing to reject
+        return _derived_accounts(posts["account_id"]), empty_frame(REJECT_COLUMNS)
     if "account_id" not in accounts.columns:
         raise SchemaError(
             f"{source}: accounts lack the required column 'account_id'; got {list(accounts.columns)}.",
             source=source, column="account_id",
         )
-    df = _with_provenance(accounts, source)
+    df, provenance = _split_provenance(accounts, source)
+    rejects = _Rejects("accounts", errors, provenance)
     df["account_id"] = _as_id_strings(df["account_id"], "account_id", source)
     bad = df["account_id"].isna()
     rejects.add(df, bad, column="account_id", reason="missing account_id")
@@ -353,24 +560,22 @@ def _conform_accounts(accounts: pd.DataFrame | None, posts: pd.DataFrame, source
             df[col] = num.round().astype("Int64")
     for col, dtype in ACCOUNT_COLUMNS.items():
         if col not in df:
-            df[col] = pd.Series(pd.NA if dtype is not TIMESTAMP_DTYPE else pd.NaT, index=df.index, dtype=dtype)
+            df[col] = _missing_column(dtype, len(df), df.index)
         elif col not in ("account_id", "created_at"):
             df[col] = df[col].astype(dtype)
     # The same account described by several rows (one per tweet in archives): one row, first
     # non-missing value per column.
-    if not derived and df["account_id"].duplicated().any():
-        keep = [c for c in df.columns if c not in (SOURCE_COL, ROW_COL)]
-        df = df[keep].groupby("account_id", sort=False, as_index=False).first()
-    # Every posting account has a row, described or not.
-    posting = posts["account_id"].drop_duplicates() if not derived else posts["account_id"].iloc[:0]
-    # Arrow's is_in: Series.isin on Arrow strings goes through Python objects.
-    known = pc.is_in(pa.array(posting.to_numpy(dtype=object), pa.string()),
-                     value_set=pa.array(df["account_id"].to_numpy(dtype=object), pa.string()))
-    extra = posting[~np.asarray(known.to_numpy(zero_copy_only=False), dtype=bool)]
+    if df["account_id"].duplicated().any():
+        df = df.groupby("account_id", sort=False, as_index=False).first()
+    # Every posting account has a row, described or not (Arrow's is_in: Series.isin on Arrow
+    # strings goes through Python objects).
+    posting = pc.unique(_arrow_strings(posts["account_id"]))
+    known = pc.is_in(posting, value_set=_arrow_strings(df["account_id"]))
+    extra = posting.filter(pc.invert(known))
     if len(extra):
-        df = pd.concat([df, pd.DataFrame({"account_id": extra.astype(STRING_DTYPE).to_numpy()})],
+        df = pd.concat([df, pd.DataFrame({"account_id": pd.arrays.ArrowStringArray(extra)})],
                        ignore_index=True)
-    extras = [c for c in df.columns if c not in ACCOUNT_COLUMNS and c not in (SOURCE_COL, ROW_COL)]
+    extras = [c for c in df.columns if c not in ACCOUNT_COLUMNS]
     df = df[list(ACCOUNT_COLUMNS) + extras].astype(ACCOUNT_COLUMNS)
     return df.sort_values("account_id", kind="stable").reset_index(drop=True), rejects.frame()
 

@@ -61,9 +61,12 @@ def _epoch_to_utc(numbers: pd.Series) -> pd.Series:
     if pd.api.types.is_integer_dtype(numbers.dtype) and not numbers.isna().any():
         # Integers stay integers: float64 would round nanosecond epochs.
         v = numbers.to_numpy(dtype=np.int64)
-        absv = np.abs(v)
-        factor = np.select([absv < 10**11, absv < 10**14, absv < 10**17], [10**9, 10**6, 10**3], 1)
-        ns = v * factor
+        if len(v) and -(10**11) < v.min() and v.max() < 10**11:
+            ns = v * 10**9  # all in seconds (the usual case): one unit, no per-value choice
+        else:
+            absv = np.abs(v)
+            factor = np.select([absv < 10**11, absv < 10**14, absv < 10**17], [10**9, 10**6, 10**3], 1)
+            ns = v * factor
         return pd.Series(ns.astype("datetime64[ns]"), index=numbers.index).dt.tz_localize("UTC")
     x = numbers.astype("float64").to_numpy()
     out = np.full(len(x), np.datetime64("NaT"), dtype="datetime64[ns]")
