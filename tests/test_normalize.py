@@ -165,3 +165,12 @@ def test_normalize_text_strips_whole_hashtags_in_any_script():
 
     assert normalize_text("नमस्ते दुनिया #हिन्दी समाचार", strip_hashtags=True) == "नमस्ते दुनिया समाचार"
     assert normalize_text("Stop it #HongKong now", strip_hashtags=True) == "stop it now"
+
+
+def test_epochs_past_2262_are_missing_not_wrapped_around():
+    # 1e10 s is the year 2286: it does not fit in nanoseconds and must not wrap to 1702.
+    got = parse_timestamps(pd.Series([10**10, 1_600_000_000, 99 * 10**12, -(10**10)]))
+    assert got.isna().tolist() == [True, False, True, True]
+    assert got.iloc[1] == pd.Timestamp("2020-09-13 12:26:40", tz="UTC")
+    floats = parse_timestamps(pd.Series([1e10, 1.6e9]))
+    assert floats.isna().tolist() == [True, False]

@@ -58,21 +58,24 @@ def _epoch_to_utc(numbers: pd.Series) -> pd.Series:
     Magnitudes: seconds reach 1e11 only in the year 5138, milliseconds 1e14 in 5138, and so on,
     so the unit of any timestamp from 1973 on is unambiguous.
     """
+    limit = np.iinfo(np.int64).max  # nanoseconds past it (years after 2262) do not fit: NaT
     if pd.api.types.is_integer_dtype(numbers.dtype) and not numbers.isna().any():
         # Integers stay integers: float64 would round nanosecond epochs.
         v = numbers.to_numpy(dtype=np.int64)
-        if len(v) and -(10**11) < v.min() and v.max() < 10**11:
-            ns = v * 10**9  # all in seconds (the usual case): one unit, no per-value choice
-        else:
-            absv = np.abs(v)
-            factor = np.select([absv < 10**11, absv < 10**14, absv < 10**17], [10**9, 10**6, 10**3], 1)
-            ns = v * factor
-        return pd.Series(ns.astype("datetime64[ns]"), index=numbers.index).dt.tz_localize("UTC")
+        if len(v) and -(limit // 10**9) <= v.min() and v.max() <= limit // 10**9:
+            ns = v * 10**9  # all in seconds that fit (the usual case): one unit, no per-value choice
+            return pd.Series(ns.astype("datetime64[ns]"), index=numbers.index).dt.tz_localize("UTC")
+        absv = np.abs(v)
+        factor = np.select([absv < 10**11, absv < 10**14, absv < 10**17], [10**9, 10**6, 10**3], 1)
+        fits = absv <= limit // factor
+        ns = np.where(fits, v * np.where(fits, factor, 0), 0).astype("datetime64[ns]")
+        ns[~fits] = np.datetime64("NaT")
+        return pd.Series(ns, index=numbers.index).dt.tz_localize("UTC")
     x = numbers.astype("float64").to_numpy()
     out = np.full(len(x), np.datetime64("NaT"), dtype="datetime64[ns]")
     absx = np.abs(x)
     for lo, hi, factor in ((0, 1e11, 1e9), (1e11, 1e14, 1e6), (1e14, 1e17, 1e3), (1e17, np.inf, 1)):
-        m = (absx >= lo) & (absx < hi) & np.isfinite(x)
+        m = (absx >= lo) & (absx < hi) & np.isfinite(x) & (absx * factor < 9.2e18)
         if m.any():
             if factor == 1e9:
                 # Seconds may carry a fraction: keep it exactly to the microsecond.
