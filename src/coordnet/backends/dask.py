@@ -31,11 +31,12 @@ What runs where:
    notes as the union of the partitions' notes.
 
 The one difference in the work done: the local kernel also prunes, before making pairs, the
-actions of accounts that have fewer than ``min_support`` partnered actions over all targets.
-That count spans partitions, so the partitions prune only what is local to a target (actions
-with no other account within the window); pairs below ``min_support`` are dropped in the
-reduce instead. The edges are the same; a partition may make more pair-target rows than the
-local kernel would.
+actions of accounts that have fewer than ``min_support`` partnered actions over all targets,
+and (when the pairs exceed one chunk) stores only the rows of pairs seen on ``min_support``
+targets or more (its support screen). Both counts span partitions, so the partitions prune
+only what is local to a target (actions with no other account within the window) and keep
+every pair's rows; pairs below ``min_support`` are dropped in the reduce instead. The edges
+are the same; a partition may make more pair-target rows than the local kernel would.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from ..signals.coaction import (
     CoAction,
     CoActionResult,
     _empty,
+    _encode,
     _ns,
     _time_unit,
     _uniform,
@@ -226,8 +228,8 @@ def run_engine_dask(
                               stats=stats)
 
     # -- 1. client: global coding, exactly as run_engine ------------------------------------------
-    acc_codes, acc_names = pd.factorize(acts["account_id"], sort=True)
-    tgt_codes, tgt_names = pd.factorize(acts["target"], sort=True)
+    acc_codes, acc_names = _encode(acts["account_id"])
+    tgt_codes, tgt_names = _encode(acts["target"])
     acc_codes = acc_codes.astype(np.int64, copy=False)
     tgt_codes = tgt_codes.astype(np.int64, copy=False)
     ns = _ns(acts["timestamp"])
@@ -436,10 +438,9 @@ def _global_model(inputs: list[dict], n_targets: int, n_accounts: int, n_windows
     else:  # pragma: no cover - astronomically many codes
         o = np.lexsort((inc_a, inc_t))
     inc_a, inc_o = inc_a[o], inc_o[o]
-    nulls = []
-    for k in range(n_windows):
-        share = np.concatenate([m["inc_share"][k] for m in inputs])[o]
-        nulls.append(K.NullModel.from_incidences(inc_a, inc_o, share, n_accounts=n_accounts))
+    nulls = K.NullModel.for_windows(
+        inc_a, inc_o, [np.concatenate([m["inc_share"][k] for m in inputs])[o] for k in range(n_windows)],
+        n_accounts=n_accounts)
     n_active = int((np.bincount(inc_a, minlength=n_accounts) > 0).sum())
     return {"tw": tw, "nulls": nulls, "n_active": n_active}
 

@@ -25,6 +25,11 @@ are equal), and actions of different targets are always more than ``w`` apart. S
 ``end = searchsorted(t', t' + w, "right")`` gives each action's window, ``end - i - 1`` its
 number of later partners, and every target's pair count is known before a pair is made. Pairs
 are then generated chunk by chunk (whole targets per chunk) with a ragged ``arange``.
+
+Memory: with ``min_support >= 2`` and more candidate pairs than one chunk, a *support screen*
+runs first: a pass that makes only the pair keys (one per pair and target) and counts them, so
+that the second pass stores the rows of the pairs that can reach ``min_support`` only (most
+pairs meet on one target). Rows are compact (int32 codes, counts, gaps and times when they fit).
 """
 
 from __future__ import annotations
@@ -63,14 +68,17 @@ class PairTargetRows:
     ----------
     key : int64 array
         ``lo * n_accounts + hi`` with ``lo < hi`` account codes.
-    target : int64 array
+    target : integer array
         Target code.
-    co_actions : int64 array
+    co_actions : integer array
         Co-acting action pairs of the two accounts on the target.
-    min_gap, first, last : int64 arrays
+    min_gap, first, last : integer arrays
         Smallest gap, earliest and latest time among those action pairs (time units).
     lead : int8 array
         +1 when ``lo`` acted first (earliest co-acting action), -1 when ``hi`` did, 0 a tie.
+
+    :func:`coaction_partition` makes them compact: int32 targets, counts, gaps and times when
+    the codes and times fit (int64 otherwise); consumers take any integer width.
     """
 
     key: np.ndarray
@@ -154,8 +162,9 @@ class PartitionResult:
         action, kept_actions, kept_pairs``.
     stats : dict
         Counts (actions, targets, filtered targets, candidate pairs per window on the targets
-        analyzed, before caps and after pruning, rows per window) and wall and CPU seconds by
-        stage.
+        analyzed, before caps and after pruning, rows kept per window, ``screen_rows`` and
+        ``screen_pairs``: keys counted and pairs let through by the support screen, 0 when it
+        did not run) and wall and CPU seconds by stage.
     """
 
     rows: list[list[PairTargetRows]]
@@ -191,7 +200,7 @@ def _compressed_blocks(tgt: np.ndarray, t: np.ndarray, w: int):
     step[1:][tgt[1:] != tgt[:-1]] = w + 1
     limit = max(1, _COMPRESS_LIMIT // (w + 1))
     if n <= limit:
-        yield 0, n, np.cumsum(step)
+        yield 0, n, np.cumsum(step, out=step)
         return
     # Very long inputs at fine time units: compress block by block (blocks of whole targets,
     # each short enough that its compressed time cannot overflow; a single target's compressed
@@ -207,6 +216,26 @@ def _compressed_blocks(tgt: np.ndarray, t: np.ndarray, w: int):
         s[0] = 0
         yield b, e, np.cumsum(s)
         b = e
+
+
+def _window_ends(tp: np.ndarray, w: int) -> np.ndarray:
+    """``searchsorted(tp, tp + w, "right")`` for a non-decreasing `tp`. Most actions have no
+    or one partner within the window: those are settled by comparing neighbours, and only the
+    others are searched (when they are few enough for that to pay)."""
+    n = len(tp)
+    lim = tp + w
+    if n < 3:
+        return np.searchsorted(tp, lim, side="right")
+    act = np.flatnonzero(tp[1:] <= lim[:-1])  # at least one partner
+    if 2 * len(act) > n:
+        return np.searchsorted(tp, lim, side="right")
+    end = np.arange(1, n + 1, dtype=_I64)
+    end[act] += 1
+    act = act[act < n - 2]
+    act = act[tp[act + 2] <= lim[act]]  # at least two partners
+    if len(act):
+        end[act] = np.searchsorted(tp, lim[act], side="right")
+    return end
 
 
 def candidate_ends(tgt: np.ndarray, t: np.ndarray, w: int, *, starts: bool = False):
@@ -230,61 +259,107 @@ def candidate_ends(tgt: np.ndarray, t: np.ndarray, w: int, *, starts: bool = Fal
     beg = np.empty(n, _I64) if starts else None
     if n:
         for b, e, tp in _compressed_blocks(tgt, t, w):
-            end[b:e] = np.searchsorted(tp, tp + w, side="right") + b
+            end[b:e] = _window_ends(tp, w) + b
             if starts:
                 beg[b:e] = np.searchsorted(tp, tp - w, side="left") + b
     return (beg, end) if starts else end
 
 
-def _sort_by_target_time(tgt: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Permutation sorting actions by (target, time): one argsort of a combined int64 key
-    when it fits, a lexsort otherwise. Ties keep no particular order (the results do not
-    depend on it)."""
-    if len(t) == 0:
-        return np.zeros(0, _I64)
+def _packed_sort(key: np.ndarray, idx_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """A stable argsort of non-negative int64 `key` (``key < 2**(63 - idx_bits)``, ``len(key) <=
+    2**idx_bits``) as one in-place plain sort of ``key << idx_bits | position`` (about twice as
+    fast as an argsort): ``(order, key[order])``. `key` is consumed."""
+    key <<= idx_bits
+    key |= np.arange(len(key), dtype=_I64)
+    key.sort()
+    order = key & _I64((1 << idx_bits) - 1)
+    key >>= idx_bits
+    return order, key
+
+
+def _sort_by_target_time(tgt: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sort actions by (target, time): ``(order, tgt[order], t[order])``.
+
+    A plain sort of a key packed with the position (see :func:`_packed_sort`; the sorted targets
+    and times are decoded from it rather than gathered): of ``(target, time)`` when that fits in
+    an int64 beside the position, else of the target alone when the times are already in order
+    (as a Dataset's are); else an argsort of a combined key, or a lexsort. Ties keep no
+    particular order (the results do not depend on it)."""
+    n = len(t)
+    if n == 0:
+        return np.zeros(0, _I64), tgt[:0], t[:0]
     t0, t1 = int(t.min()), int(t.max())
     span = t1 - t0 + 1
     n_t = int(tgt.max()) + 1
+    idx_bits = int(n - 1).bit_length()
+    tgt_bits = int(n_t - 1).bit_length()
+    if (n_t * span - 1).bit_length() + idx_bits <= 63:
+        key = tgt.astype(_I64)
+        key *= span
+        key += t
+        key -= t0
+        order, key = _packed_sort(key, idx_bits)
+        tgt_s, t_s = np.divmod(key, _I64(span))
+        t_s += t0
+        return order, tgt_s, t_s
+    if tgt_bits + idx_bits <= 63 and bool((t[1:] >= t[:-1]).all()):
+        order, tgt_s = _packed_sort(tgt.astype(_I64), idx_bits)
+        return order, tgt_s, t[order]
     if n_t * span < 2**62:
-        return np.argsort(tgt * _I64(span) + (t - t0))
-    return np.lexsort((t, tgt))
+        order = np.argsort(tgt * _I64(span) + (t - t0))
+    else:
+        order = np.lexsort((t, tgt))
+    return order, tgt[order], t[order]
 
 
 def _prune(acc: np.ndarray, tgt: np.ndarray, t: np.ndarray, w: int, min_support: int,
-           n_accounts: int, max_rounds: int = 2) -> np.ndarray:
+           n_accounts: int, max_rounds: int = 2, end: np.ndarray | None = None) -> np.ndarray:
     """Positions (into the sorted arrays) of the actions that can take part in a reported pair.
 
     An action is dropped when no other account acts on its target within `w` of it (it is in
     no co-acting pair), and every action of an account left with fewer than `min_support`
     such actions (none of its pairs can reach `min_support` distinct targets). Repeated until
     (at most `max_rounds` times: later rounds remove little); exact: no pair with support >=
-    `min_support` loses a co-acting action pair.
+    `min_support` loses a co-acting action pair. `end` may give ``candidate_ends(tgt, t, w)``
+    when it is known already.
     """
     idx = np.arange(len(acc), dtype=_I64)
+    a, g, tt = acc, tgt, t
     for _ in range(max_rounds):
         if len(idx) == 0:
             break
-        a, g, tt = acc[idx], tgt[idx], t[idx]
-        end = candidate_ends(g, tt, w)
+        if end is None:
+            end = candidate_ends(g, tt, w)
         # Runs of consecutive actions by the same account on the same target: the nearest
         # action of another account is just outside the run. Forward: the first action after
         # the run is within the window. Backward: the action p just before the run is on the
         # same target and its window reaches i.
+        # (end[p] > i for p < i means that i is on p's target within p's window.)
         n = len(a)
-        brk = np.flatnonzero((a[1:] != a[:-1]) | (g[1:] != g[:-1])) + 1
-        rs = np.concatenate([[0], brk])
-        lens = np.diff(np.concatenate([rs, [n]]))
-        run_end = np.repeat(rs + lens, lens)
-        prev = np.repeat(rs - 1, lens)
-        i = np.arange(n, dtype=_I64)
-        pc = np.maximum(prev, 0)
-        partner = (run_end < end) | ((prev >= 0) & (g[pc] == g) & (end[pc] > i))
+        change = (a[1:] != a[:-1]) | (g[1:] != g[:-1])
+        if change.all():  # every run is one action (the common case)
+            nxt = np.arange(1, n + 1, dtype=_I64)
+            partner = end > nxt
+            partner[1:] |= end[:-1] > nxt[:-1]
+            del nxt
+        else:
+            brk = np.flatnonzero(change) + 1
+            rs = np.concatenate([[0], brk])
+            lens = np.diff(np.concatenate([rs, [n]]))
+            run_end = np.repeat(rs + lens, lens)
+            prev = np.repeat(rs - 1, lens)
+            i = np.arange(n, dtype=_I64)
+            partner = (run_end < end) | ((prev >= 0) & (end[np.maximum(prev, 0)] > i))
+            del run_end, prev, i
+        del change
+        end = None  # later rounds compute their own
         if min_support > 1:
             per_acc = np.bincount(a[partner], minlength=n_accounts)
             partner &= per_acc[a] >= min_support
         if partner.all():
             break
         idx = idx[partner]
+        a, g, tt = acc[idx], tgt[idx], t[idx]
     return idx
 
 
@@ -321,33 +396,137 @@ def _chunks(target_pairs: np.ndarray, target_starts: np.ndarray, n: int, chunk_p
             if cum[b - 1] - (cum[a - 1] if a else 0) > 0]
 
 
-def _rows_for_chunk(acc: np.ndarray, tgt: np.ndarray, t: np.ndarray, cnt: np.ndarray,
-                    start: int, stop: int, windows: Sequence[int], n_accounts: int,
-                    has_rep: np.ndarray) -> list[PairTargetRows]:
-    """Pair-target rows of the actions ``start:stop`` (whole targets), one set per window."""
+def _pair_keys(acc: np.ndarray, start: int, stop: int, cnt: np.ndarray, n_accounts: int,
+               accounts: np.ndarray | None = None):
+    """Action pairs ``(i, j)`` of the sorted actions ``start:stop`` (``j`` among ``i``'s
+    `cnt` later partners) by different accounts (both in `accounts`, a mask over account
+    codes, when given), with their pair key ``lo * n_accounts + hi`` and whether ``i``'s
+    account is ``lo``."""
     i, j = _ragged_pairs(start, stop, cnt)
     ai = acc[i]
     aj = acc[j]
     diff = ai != aj
+    if accounts is not None:
+        diff &= accounts[ai]
+        diff &= accounts[aj]
     if not diff.all():
         i, j, ai, aj = i[diff], j[diff], ai[diff], aj[diff]
     del diff
+    a_is_i = ai < aj
+    key = np.minimum(ai, aj).astype(_I64)
+    key *= _I64(n_accounts)
+    key += np.maximum(ai, aj)
+    return i, j, key, a_is_i
+
+
+def _distinct_per_target(key: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Positions of the first of each run of equal ``(g, key)`` after sorting by them."""
+    o = np.lexsort((key, g))
+    k, gg = key[o], g[o]
+    first = np.ones(len(o), bool)
+    first[1:] = (k[1:] != k[:-1]) | (gg[1:] != gg[:-1])
+    return o[first]
+
+
+def _chunk_keys(acc: np.ndarray, tgt: np.ndarray, cnt: np.ndarray, start: int, stop: int,
+                n_accounts: int, has_rep: np.ndarray) -> np.ndarray:
+    """Pair keys of the actions ``start:stop`` (whole targets), one per (pair, target) that
+    co-acts within the window `cnt` was made with: the first pass of the support screen."""
+    i, _j, key, _ = _pair_keys(acc, start, stop, cnt, n_accounts)
+    del _j, _
+    if not has_rep[tgt[start:stop]].any():
+        return key  # no account acts twice on these targets: one action pair per (pair, target)
+    g = tgt[i]
+    rep = has_rep[g]
+    r = np.flatnonzero(rep)
+    keep = r[_distinct_per_target(key[r], g[r])]
+    return np.concatenate([key[~rep], key[keep]])
+
+
+def _keys_with_support(keys: np.ndarray, min_support: int) -> np.ndarray:
+    """Sorted distinct values occurring at least `min_support` times in `keys` (sorted in
+    place)."""
+    keys.sort()
+    m = int(min_support)
+    if len(keys) < m:
+        return np.zeros(0, _I64)
+    if m <= 1:
+        return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+    # Sorted: a value occurs m times or more exactly when it equals the value m - 1 places on.
+    hit = keys[:len(keys) - m + 1][keys[m - 1:] == keys[:len(keys) - m + 1]]
+    if len(hit):
+        hit = hit[np.concatenate([[True], hit[1:] != hit[:-1]])]
+    return hit
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+class _KeySet:
+    """Membership in a sorted set of pair keys: the accounts of those pairs (a mask over
+    account codes, for a first cut), a bit filter (a multiplicative hash, about 32 bits per
+    key, so about 3 % false hits) and an exact ``searchsorted``."""
+
+    def __init__(self, keys: np.ndarray, n_accounts: int):
+        self.keys = keys
+        self.accounts = np.zeros(n_accounts, bool)
+        lo, hi = np.divmod(keys, _I64(n_accounts))
+        self.accounts[lo] = True
+        self.accounts[hi] = True
+        del lo, hi
+        bits = min(max(int(max(len(keys), 1) * 32 - 1).bit_length(), 16), 29)
+        self.shift = np.uint64(64 - bits)
+        bitmap = np.zeros(1 << (bits - 3), np.uint8)
+        if len(keys):
+            h = np.sort((keys.view(np.uint64) * _GOLDEN) >> self.shift)
+            byte = (h >> np.uint64(3)).astype(np.intp)
+            st = _run_starts(byte)
+            bit = np.left_shift(np.uint8(1), (h & np.uint64(7)).astype(np.uint8))
+            bitmap[byte[st]] = np.bitwise_or.reduceat(bit, st)
+        self.bitmap = bitmap
+
+    def __call__(self, key: np.ndarray) -> np.ndarray:
+        h = (key.view(np.uint64) * _GOLDEN) >> self.shift
+        hit = self.bitmap[(h >> np.uint64(3)).astype(np.intp)]
+        hit >>= (h & np.uint64(7)).astype(np.uint8)
+        hit &= np.uint8(1)
+        maybe = np.flatnonzero(hit)
+        del h, hit
+        out = np.zeros(len(key), bool)
+        if len(maybe) and len(self.keys):
+            k = key[maybe]
+            p = np.searchsorted(self.keys, k)
+            p[p == len(self.keys)] = 0
+            out[maybe[self.keys[p] == k]] = True
+        return out
+
+
+def _rows_for_chunk(acc: np.ndarray, tgt: np.ndarray, t: np.ndarray, cnt: np.ndarray,
+                    start: int, stop: int, windows: Sequence[int], n_accounts: int,
+                    has_rep: np.ndarray, keep: _KeySet | None = None) -> list[PairTargetRows]:
+    """Pair-target rows of the actions ``start:stop`` (whole targets), one set per window;
+    with `keep`, only the rows of the pairs it holds.
+
+    Rows are compact: targets, counts, gaps and times in int32 when the inputs fit."""
+    i, j, key, a_is_i = _pair_keys(acc, start, stop, cnt, n_accounts,
+                                   None if keep is None else keep.accounts)
+    if keep is not None:
+        m = keep(key)
+        i, j, key, a_is_i = i[m], j[m], key[m], a_is_i[m]
+        del m
     ti = t[i]
     tj = t[j]
     del j
     gap = tj - ti
-    a_is_i = ai < aj
-    n = _I64(n_accounts)
-    key = np.where(a_is_i, ai * n + aj, aj * n + ai)
-    del ai, aj
     g = tgt[i]
     del i
+    count_dt = np.int32 if len(key) < 2**31 - 1 else _I64
     # lead: +1 when lo's action is the earlier one, -1 when hi's is, 0 when simultaneous.
     lead = a_is_i.view(np.int8) * np.int8(2) - np.int8(1)
     lead[gap == 0] = 0
 
-    rep = has_rep[g]
-    any_rep = bool(rep.any())
+    rep = has_rep[g] if has_rep[tgt[start:stop]].any() else None
+    any_rep = rep is not None and bool(rep.any())
     if any_rep:
         # Targets where an account acted more than once: several action pairs may belong to one
         # (pair, target); sort them by (target, key) once, reduce per window below.
@@ -358,15 +537,16 @@ def _rows_for_chunk(acc: np.ndarray, tgt: np.ndarray, t: np.ndarray, cnt: np.nda
         r_tb = np.where(ra, rtj, rti)  # hi's time
         single = np.flatnonzero(~rep)
         key, g, gap, ti, tj, lead = key[single], g[single], gap[single], ti[single], tj[single], lead[single]
+    del a_is_i, rep
 
     out = []
     wmax = max(windows)
     for w in windows:
         if w >= wmax:
-            rows = PairTargetRows(key, g, np.ones(len(key), _I64), gap, ti, tj, lead)
+            rows = PairTargetRows(key, g, np.ones(len(key), count_dt), gap, ti, tj, lead)
         else:
             m = np.flatnonzero(gap <= w)
-            rows = PairTargetRows(key[m], g[m], np.ones(len(m), _I64), gap[m], ti[m], tj[m], lead[m])
+            rows = PairTargetRows(key[m], g[m], np.ones(len(m), count_dt), gap[m], ti[m], tj[m], lead[m])
         if any_rep:
             sel = rgap <= w
             if sel.all():
@@ -381,7 +561,7 @@ def _rows_for_chunk(acc: np.ndarray, tgt: np.ndarray, t: np.ndarray, cnt: np.nda
                 b_first = np.minimum.reduceat(stb, st)
                 rl = np.sign(b_first - a_first).astype(np.int8)
                 rows = PairTargetRows.concat([rows, PairTargetRows(
-                    sk[st], sg[st], n_in.astype(_I64), np.minimum.reduceat(sgap, st),
+                    sk[st], sg[st], n_in.astype(count_dt), np.minimum.reduceat(sgap, st),
                     np.minimum.reduceat(sti, st), np.maximum.reduceat(stj, st), rl,
                 )])
         out.append(rows)
@@ -456,14 +636,20 @@ def coaction_partition(
         hash of the action). Required for ``viral="sample"``.
     min_support : int
         With `prune`, actions that cannot be part of a pair sharing at least this many targets
-        are dropped before pairs are made (exact: see :func:`_prune`). Rows of pairs with less
-        support may still come out; :func:`reduce_pairs` drops them.
+        are dropped before pairs are made (exact: see :func:`_prune`). When it is 2 or more and
+        the candidate pairs exceed `chunk_pairs`, a first pass counts each pair's (pair,
+        target) keys and only the rows of pairs with at least `min_support` of them are kept
+        (the support screen; exact, as a pair's support at any window is at most that count).
+        Rows of pairs with less support may still come out; :func:`reduce_pairs` drops them.
+        All of a pair's targets must be in this call for that to hold: a backend whose
+        partitions split a pair's targets passes 1.
     prune : bool
         Drop actions with no other account's action within the largest window on their target
         (and, with `min_support` > 1, actions of accounts left with too few such actions over
         all targets) before pairs are made.
     chunk_pairs : int
-        Candidate pairs generated at once (bounds memory; the result does not depend on it).
+        Candidate pairs generated at once (bounds memory; the result does not depend on it,
+        only which rows are stored, see `min_support`).
 
     Returns
     -------
@@ -518,24 +704,39 @@ def coaction_partition(
     usable = (n_actions_t > 0) & ~too_few & ~too_many
     tick("incidences")
 
-    order = _sort_by_target_time(tgt, t)
-    tgt_s = tgt[order]
+    order, tgt_s, t_s = _sort_by_target_time(tgt, t)
+    # Working arrays in int32 when codes and times fit: half the memory and its traffic, and
+    # compact pair-target rows (targets, gaps, times).
+    if n_targets < 2**31:
+        tgt_s = tgt_s.astype(np.int32)
+    if len(t) and int(t.min()) >= 0 and int(t.max()) < 2**31:
+        t_s = t_s.astype(np.int32)
     keep = usable[tgt_s]
-    pos = order[keep]  # input positions of usable actions, sorted by (target, time)
-    tgt_s = tgt_s[keep]
+    if keep.all():
+        pos = order  # input positions of usable actions, sorted by (target, time)
+    else:
+        pos, tgt_s, t_s = order[keep], tgt_s[keep], t_s[keep]
     del order, keep
-    acc_s, t_s = acc[pos], t[pos]
+    acc_s = acc[pos]
+    if n_accounts < 2**31:
+        acc_s = acc_s.astype(np.int32)
     starts = _run_starts(tgt_s)
     tcodes = tgt_s[starts] if len(starts) else np.zeros(0, _I64)
     n_used_t = np.diff(np.concatenate([starts, [len(tgt_s)]])) if len(starts) else np.zeros(0, _I64)
     tick("sort")
 
-    # Candidate pairs of every target at every window.
-    idx = np.arange(len(tgt_s), dtype=_I64)
-    cnts = [candidate_ends(tgt_s, t_s, w) - idx - 1 for w in windows]
-    del idx
-    tpairs = np.stack([np.add.reduceat(c, starts) if len(starts) else np.zeros(0, _I64)
-                       for c in cnts]) if n_win else np.zeros((0, 0), _I64)
+    # Candidate pairs of every target at every window: the sum over its actions i of
+    # end[i] - i - 1.
+    tpairs = np.zeros((n_win, len(starts)), _I64)
+    run_stop = starts + n_used_t
+    idx_sum = (run_stop * (run_stop + 1) - starts * (starts + 1)) // 2  # sum of i + 1 per run
+    end_top = None
+    for k, w in enumerate(windows):
+        end = candidate_ends(tgt_s, t_s, w)
+        if len(starts):
+            tpairs[k] = np.add.reduceat(end, starts) - idx_sum
+        end_top = end
+    del end, run_stop, idx_sum
     # fits[k, r]: target run r is under the cap at window k (monotone: fits at k => fits below).
     cap = max_pairs_per_target
     fits = tpairs <= cap if cap is not None else np.ones_like(tpairs, dtype=bool)
@@ -577,51 +778,46 @@ def coaction_partition(
         # Candidate action pairs (same-account ones included) on the targets analyzed whole at
         # each window, and on all usable targets before any cap.
         "candidate_pairs": [int(tpairs[k][level >= k].sum()) for k in range(n_win)],
-        "candidate_pairs_before_caps": [int(c.sum()) for c in cnts],
+        "candidate_pairs_before_caps": [int(tpairs[k].sum()) for k in range(n_win)],
         "candidate_pairs_after_pruning": [0] * n_win,
     }
     used_runs = level >= 0
 
-    def generate(sel_pos: np.ndarray, ks: list[int]) -> None:
-        """Rows for the sorted actions ``sel_pos`` (whole targets) at windows ``ks``."""
+    # Pair generation is planned first (which actions, at which windows), then run.
+    jobs: list[tuple] = []
+
+    def plan(sel_pos: np.ndarray, ks: list[int]) -> None:
+        """Plan the rows of the sorted actions ``sel_pos`` (whole targets) at windows ``ks``."""
         if viable is not None:
             sel_pos = sel_pos[viable[sel_pos]]
         a_, g_, t_ = acc_s[sel_pos], tgt_s[sel_pos], t_s[sel_pos]
-        wtop = windows[ks[-1]]
-        end = candidate_ends(g_, t_, wtop)
+        end = candidate_ends(g_, t_, windows[ks[-1]])
         cnt = end - np.arange(len(end), dtype=_I64) - 1
+        del end
         total = int(cnt.sum())
-        if total > 100_000_000:
-            logger.warning(
-                "%d candidate action pairs at a window of %d time units: the pair-target rows "
-                "may take up to about %.1f GiB; a smaller window or max_pairs_per_target bounds it",
-                total, wtop, total * 50 / 2**30)
         st = _run_starts(g_)
         tp = np.add.reduceat(cnt, st) if len(st) else np.zeros(0, _I64)
         for k in ks:
-            stats["candidate_pairs_after_pruning"][k] += int(cnt.sum())
-        ws = [windows[k] for k in ks]
-        for a, b in _chunks(tp, st, len(g_), chunk_pairs):
-            for k, rows in zip(ks, _rows_for_chunk(a_, g_, t_, cnt, a, b, ws, n_accounts, has_rep),
-                               strict=True):
-                parts[k].append(rows)
-        tick("pairs")
+            stats["candidate_pairs_after_pruning"][k] += total
+        jobs.append((a_, g_, t_, cnt, st, tp, ks, total))
 
     run_of = np.repeat(np.arange(len(starts)), n_used_t) if len(starts) else np.zeros(0, _I64)
     # Actions that can be in a reported pair at some window (computed once over every usable
     # action at the largest window, so that accounts' counts span all targets).
     viable = None
     if prune:
-        keep = _prune(acc_s, tgt_s, t_s, windows[-1], min_support, n_accounts)
+        keep = _prune(acc_s, tgt_s, t_s, windows[-1], min_support, n_accounts, end=end_top)
         if len(keep) < len(acc_s):
             viable = np.zeros(len(acc_s), bool)
             viable[keep] = True
         stats["actions_paired"] = int(len(keep))
+        del keep
+    del end_top
     tick("prune")
     for lev in range(n_win):
         runs = level == lev
         if runs.any():
-            generate(np.flatnonzero(runs[run_of]), list(range(lev + 1)))
+            plan(np.flatnonzero(runs[run_of]), list(range(lev + 1)))
 
     # Windows at which a target is over the cap: skipped or thinned, and noted.
     kept_extra = []
@@ -654,11 +850,50 @@ def coaction_partition(
         note(oc, windows[k], tpairs[k][over], "max_pairs_per_target", "sampled", kept_a, p2)
         share[k][oc] = np.divide(p2, kept_a * (kept_a - 1) / 2.0, out=np.zeros(len(over)),
                                  where=kept_a > 1)
-        tick("windows_and_caps")
-        generate(sidx[kk], [k])
+        plan(sidx[kk], [k])
         kept_extra.append(pos[sidx[kk]])
+    tick("windows_and_caps")
 
-    rows = [[c for c in p if len(c)] for p in parts]
+    # Support screen: with min_support > 1 and more candidate pairs than one chunk, a first
+    # pass makes only the pair keys (one per pair and target at each job's largest window),
+    # and counts them; the second pass keeps the rows of the pairs on min_support targets or
+    # more. Most pairs meet on one target only, so most rows are never stored.
+    total = sum(job[-1] for job in jobs)
+    screen = None
+    stats["screen_rows"] = 0
+    stats["screen_pairs"] = 0
+    if total > 100_000_000:
+        logger.warning(
+            "%d candidate action pairs at a window of %d time units: the pair-target rows may "
+            "take up to about %.1f GiB; a smaller window or max_pairs_per_target bounds it",
+            total, windows[-1], total * (8 if min_support > 1 else 40) / 2**30)
+    if min_support > 1 and total > chunk_pairs:
+        buf = np.empty(total, _I64)
+        fill = 0
+        for a_, g_, _t, cnt, st, tp, _ks, _n in jobs:
+            for a, b in _chunks(tp, st, len(g_), chunk_pairs):
+                keys = _chunk_keys(a_, g_, cnt, a, b, n_accounts, has_rep)
+                buf[fill:fill + len(keys)] = keys
+                fill += len(keys)
+                del keys
+        good = _keys_with_support(buf[:fill], min_support)
+        del buf
+        screen = _KeySet(good, n_accounts)
+        stats["screen_rows"] = fill
+        stats["screen_pairs"] = int(len(good))
+        del good
+        tick("screen")
+    for a_, g_, t_, cnt, st, tp, ks, _n in jobs:
+        ws = [windows[k] for k in ks]
+        for a, b in _chunks(tp, st, len(g_), chunk_pairs):
+            for k, rows in zip(ks, _rows_for_chunk(a_, g_, t_, cnt, a, b, ws, n_accounts, has_rep,
+                                                   keep=screen), strict=True):
+                if len(rows):
+                    parts[k].append(rows)
+    jobs.clear()
+    del screen
+    tick("pairs")
+    rows = parts
 
     # Null-model activity: every distinct (account, target) incidence counts as activity;
     # targets not analyzed at a window have a within-window share of 0.
@@ -698,12 +933,16 @@ def _empty_table() -> PairTable:
 
 
 def _key_order(keys: np.ndarray, n_accounts: int) -> tuple[np.ndarray, np.ndarray]:
-    """A stable argsort of pair keys, and the keys in that order re-coded densely (same
-    grouping): by a plain sort of ``key << b | index`` when it fits in 63 bits (several times
-    faster than an argsort), after re-coding the accounts present densely."""
+    """A stable argsort of pair keys, and the keys in that order (re-coded densely when needed:
+    same grouping): by a plain sort of ``key << b | index`` when it fits in 63 bits (several
+    times faster than an argsort), if need be after re-coding the accounts present densely.
+    `keys` may be consumed."""
     n = len(keys)
     if n == 0:
         return np.zeros(0, _I64), np.zeros(0, _I64)
+    idx_bits = int(n - 1).bit_length()
+    if int(keys.max()).bit_length() + idx_bits <= 63:  # the keys as they are fit beside the index
+        return _packed_sort(keys, idx_bits)
     lo, hi = np.divmod(keys, _I64(n_accounts))
     present = np.zeros(n_accounts, bool)
     present[lo] = True
@@ -717,12 +956,7 @@ def _key_order(keys: np.ndarray, n_accounts: int) -> tuple[np.ndarray, np.ndarra
     if key_bits + idx_bits > 63:
         order = np.argsort(dense, kind="stable")
         return order, dense[order]
-    dense <<= _I64(idx_bits)
-    dense |= np.arange(n, dtype=_I64)
-    dense.sort()
-    order = dense & _I64((1 << idx_bits) - 1)
-    dense >>= _I64(idx_bits)
-    return order, dense
+    return _packed_sort(dense, idx_bits)
 
 
 def _gather(parts: Sequence[PairTargetRows], idx: np.ndarray) -> PairTargetRows:
@@ -732,7 +966,8 @@ def _gather(parts: Sequence[PairTargetRows], idx: np.ndarray) -> PairTargetRows:
     sizes = np.array([len(p) for p in parts], _I64)
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     cid = np.searchsorted(offsets, idx, side="right") - 1
-    out = {f: np.empty(len(idx), getattr(parts[0], f).dtype) for f in PairTargetRows._FIELDS}
+    out = {f: np.empty(len(idx), np.result_type(*(getattr(p, f) for p in parts)))
+           for f in PairTargetRows._FIELDS}
     by_chunk = np.argsort(cid, kind="stable")
     bounds = np.searchsorted(cid[by_chunk], np.arange(len(parts) + 1))
     for c, part in enumerate(parts):
@@ -769,7 +1004,7 @@ def reduce_pairs(rows: PairTargetRows | Sequence[PairTargetRows], target_weight:
     parts = [rows] if isinstance(rows, PairTargetRows) else [r for r in rows if len(r)]
     if not parts:
         return _empty_table()
-    keys = parts[0].key if len(parts) == 1 else np.concatenate([p.key for p in parts])
+    keys = parts[0].key.copy() if len(parts) == 1 else np.concatenate([p.key for p in parts])
     order, ks = _key_order(keys, n_accounts)
     del keys
     st = _run_starts(ks)
@@ -805,16 +1040,19 @@ def reduce_pairs(rows: PairTargetRows | Sequence[PairTargetRows], target_weight:
         sb = support[big]
         st_b = np.concatenate([[0], np.cumsum(sb)[:-1]])
         median[big] = (gs[st_b + (sb - 1) // 2].astype(np.float64) + gs[st_b + sb // 2]) / 2.0
+    support = support.astype(_I64)
+    a_leads = np.add.reduceat(lead == 1, st, dtype=_I64)
+    ties = np.add.reduceat(lead == 0, st, dtype=_I64)
     return PairTable(
-        lo=lo, hi=hi, support=support.astype(_I64),
-        co_actions=np.add.reduceat(sel.co_actions.astype(_I64, copy=False), st),
+        lo=lo, hi=hi, support=support,
+        co_actions=np.add.reduceat(sel.co_actions, st, dtype=_I64),
         weight=np.add.reduceat(target_weight[sel.target], st),
-        first=np.minimum.reduceat(sel.first, st),
-        last=np.maximum.reduceat(sel.last, st),
+        first=np.minimum.reduceat(sel.first, st).astype(_I64, copy=False),
+        last=np.maximum.reduceat(sel.last, st).astype(_I64, copy=False),
         median_gap=median,
-        a_leads=np.add.reduceat((lead == 1).astype(_I64), st),
-        b_leads=np.add.reduceat((lead == -1).astype(_I64), st),
-        ties=np.add.reduceat((lead == 0).astype(_I64), st),
+        a_leads=a_leads,
+        b_leads=support - a_leads - ties,  # lead is -1, 0 or +1
+        ties=ties,
     )
 
 
@@ -856,24 +1094,56 @@ class NullModel:
     @classmethod
     def from_incidences(cls, account: np.ndarray, others: np.ndarray, share: np.ndarray, *,
                         n_accounts: int) -> NullModel:
+        return cls.for_windows(account, others, [share], n_accounts=n_accounts)[0]
+
+    @classmethod
+    def for_windows(cls, account: np.ndarray, others: np.ndarray, shares: Sequence[np.ndarray], *,
+                    n_accounts: int) -> list[NullModel]:
+        """One model per window from the same incidences (each window's ``pi_t`` of each
+        incidence in `shares`): the incidences are ordered once.
+
+        Examples
+        --------
+        >>> a, o = np.array([0, 0, 1, 1, 2]), np.array([1, 2, 1, 0, 1])
+        >>> [m.m for m in NullModel.for_windows(a, o, [np.ones(5), np.zeros(5)], n_accounts=3)]
+        [5, 5]
+        """
         account = np.asarray(account, _I64)
         others = np.asarray(others, _I64)
-        share = np.asarray(share, np.float64)
         k = np.bincount(account, minlength=n_accounts).astype(_I64)
         vmax = int(others.max()) if len(others) else 0
         keys = account * _I64(vmax + 2) + others
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        sh = share[order]
-        zero = np.zeros(1)
-        prefix_weighted = np.concatenate([zero, np.cumsum(others[order] * sh)])
-        prefix_share = np.concatenate([zero, np.cumsum(sh)])
+        n = len(keys)
+        idx_bits = int(max(n - 1, 0)).bit_length()
+        key_bits = int(keys.max()).bit_length() if n else 0
+        if key_bits + idx_bits <= 63:
+            order, keys = _packed_sort(keys, idx_bits)
+        else:
+            order = np.argsort(keys, kind="stable")
+            keys = keys[order]
+        weighted_others = others[order].astype(np.float64)
         offsets = np.concatenate([[0], np.cumsum(k)]).astype(_I64)
-        return cls(k=k, m=int(len(account)), keys=keys, prefix_weighted=prefix_weighted,
-                   prefix_share=prefix_share, offsets=offsets, vmax=vmax)
+        zero = np.zeros(1)
+        out = []
+        for share in shares:
+            sh = np.asarray(share, np.float64)[order]
+            out.append(cls(k=k, m=int(len(account)), keys=keys,
+                           prefix_weighted=np.concatenate([zero, np.cumsum(weighted_others * sh)]),
+                           prefix_share=np.concatenate([zero, np.cumsum(sh)]), offsets=offsets,
+                           vmax=vmax))
+        return out
 
     def _directed(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``sum over a's targets of min(1, k_b * o_t / M) * pi_t``."""
+        if len(a) > 1024 and not bool((a[1:] >= a[:-1]).all()):
+            # Searches grouped by account are several times faster (each stays in one place
+            # of the keys); the result is element-wise, so the order changes nothing else.
+            order, a_sorted = _packed_sort(a.copy(), int(len(a) - 1).bit_length()) \
+                if int(a.max()).bit_length() + int(len(a) - 1).bit_length() <= 63 else (None, None)
+            if order is not None:
+                out = np.empty(len(a))
+                out[order] = self._directed(a_sorted, b[order])
+                return out
         m = float(max(self.m, 1))
         kb = self.k[b].astype(np.float64)
         # o_t >= M / k_b saturate at probability 1.

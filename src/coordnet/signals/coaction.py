@@ -124,6 +124,39 @@ def _ns(ts: pd.Series) -> np.ndarray:
     return pd.DatetimeIndex(ts).as_unit("ns").asi8
 
 
+def _encode(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of a string column in string order, and its distinct strings: what
+    ``pd.factorize(values, sort=True)`` returns, faster on Arrow strings (the column is
+    dictionary-encoded once and only the distinct strings are sorted). Codes are int32 when
+    they fit (int64 otherwise); `values` holds no missing value.
+
+    Examples
+    --------
+    >>> codes, names = _encode(pd.Series(["b", "a", "c", "a"], dtype="string[pyarrow]"))
+    >>> codes.tolist(), names.tolist()
+    ([1, 0, 2, 0], ['a', 'b', 'c'])
+    """
+    arr = values.array
+    pa_arr = getattr(arr, "_pa_array", None)
+    if pa_arr is None or pa_arr.null_count or not isinstance(values.dtype, pd.StringDtype):
+        codes, names = pd.factorize(values, sort=True)
+        return codes.astype(np.int32 if len(names) < 2**31 else np.int64, copy=False), names
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(pa_arr, pa.ChunkedArray):
+        pa_arr = pa_arr.combine_chunks()
+    enc = pc.dictionary_encode(pa_arr)
+    order = pc.array_sort_indices(enc.dictionary).to_numpy()
+    n = len(order)
+    dt = np.int32 if n < 2**31 else np.int64
+    rank = np.empty(n, dt)
+    rank[order] = np.arange(n, dtype=dt)
+    codes = rank[enc.indices.to_numpy(zero_copy_only=False)]
+    names = pd.Index(pd.arrays.ArrowStringArray(enc.dictionary.take(pa.array(order))), copy=False)
+    return codes, names
+
+
 def _to_utc(ns: np.ndarray) -> pd.Series:
     return pd.Series(pd.to_datetime(np.asarray(ns, np.int64), unit="ns", utc=True)).astype(TIMESTAMP_DTYPE)
 
@@ -505,7 +538,7 @@ class CoAction(Signal):
                               stats=res.stats)
 
     def _compute(self, dataset: Dataset) -> pd.DataFrame:
-        return self._run(dataset).edges
+        return self._run(dataset, keep_actions=False).edges
 
     def actions(self, dataset: Dataset) -> pd.DataFrame:
         """The projection's actions, checked, in the time range, without missing values."""
@@ -523,7 +556,7 @@ class CoAction(Signal):
             acts = acts.loc[m].reset_index(drop=True)
         return acts
 
-    def _run(self, dataset: Dataset) -> CoActionResult:
+    def _run(self, dataset: Dataset, *, keep_actions: bool = True) -> CoActionResult:
         t0 = _time.perf_counter()
         acts = self.actions(dataset)
         t_proj = _time.perf_counter() - t0
@@ -535,7 +568,7 @@ class CoAction(Signal):
             max_pairs_per_target=None if self.max_pairs_per_target is None else int(self.max_pairs_per_target),
             viral=self.viral, alpha=float(self.alpha), significance=self.significance,
             significant_only=bool(self.significant_only), seed=int(self.seed),
-            chunk_pairs=int(self.chunk_pairs),
+            chunk_pairs=int(self.chunk_pairs), keep_actions=keep_actions,
         )
         params = {k: v for k, v in self.get_params().items() if k != "projection"}
         params["projection"] = getattr(self.projection, "__name__", repr(self.projection))
@@ -666,10 +699,13 @@ def run_engine(
     significant_only: bool = False,
     seed: int = 0,
     chunk_pairs: int = 4_000_000,
+    keep_actions: bool = True,
 ) -> CoActionResult:
     """The engine on a checked actions frame (what :meth:`CoAction.run` calls).
 
     Parameters are those of :class:`CoAction`, already validated; `windows` are Timedeltas.
+    With ``keep_actions=False`` the result's ``actions`` frame is left empty (what
+    :meth:`CoAction.compute` does: it returns only the edges).
 
     Examples
     --------
@@ -685,15 +721,14 @@ def run_engine(
     wins_s = tuple(w.total_seconds() for w in wins)
     acts = actions.reset_index(drop=True)
     n = len(acts)
-    acc_codes, acc_names = pd.factorize(acts["account_id"], sort=True)
-    tgt_codes, tgt_names = pd.factorize(acts["target"], sort=True)
-    acc_codes = acc_codes.astype(np.int64, copy=False)
-    tgt_codes = tgt_codes.astype(np.int64, copy=False)
+    acc_codes, acc_names = _encode(acts["account_id"])
+    tgt_codes, tgt_names = _encode(acts["target"])
     ns = _ns(acts["timestamp"])
     t_base = int(ns.min()) if n else 0
     rel = ns - t_base
     unit = _time_unit(rel, wins_ns)
     t_units = rel // unit if unit > 1 else rel
+    del ns, rel
     w_units = [w // unit for w in wins_ns]
     n_acc = len(acc_names)
     t1 = _time.perf_counter()
@@ -711,12 +746,12 @@ def run_engine(
 
     frames = []
     edges_per_window = []
+    nulls = K.NullModel.for_windows(part.incidence_account, part.incidence_others,
+                                    [s[part.incidence_target] for s in part.pair_share],
+                                    n_accounts=max(n_acc, 1))
     for k, rows in enumerate(part.rows):
         pt = K.reduce_pairs(rows, tw, n_accounts=max(n_acc, 1), min_support=min_support)
-        null = K.NullModel.from_incidences(part.incidence_account, part.incidence_others,
-                                           part.pair_share[k][part.incidence_target],
-                                           n_accounts=max(n_acc, 1))
-        lam, p = K.poisson_null(pt.lo, pt.hi, pt.support, null)
+        lam, p = K.poisson_null(pt.lo, pt.hi, pt.support, nulls[k])
         frame = _window_edges(pt, lam, p, m_tests=m_tests, significance=significance, alpha=alpha,
                               min_weight=min_weight, significant_only=significant_only,
                               acc_names=acc_names, signal=signal, window_s=wins_s[k], unit=unit,
@@ -758,7 +793,8 @@ def run_engine(
         "seconds_kernel": t2 - t1,
         "seconds_reduce": t3 - t2,
     })
-    kept_actions = acts.loc[part.kept].reset_index(drop=True)
+    kept_actions = (acts.loc[part.kept].reset_index(drop=True) if keep_actions
+                    else acts.iloc[:0].reset_index(drop=True))
     return CoActionResult(edges=edges, notes=notes, actions=kept_actions, windows=wins_s,
                           signal=signal, params={}, stats=stats)
 

@@ -114,7 +114,10 @@ def _empty() -> pd.DataFrame:
 def _by_reference(dataset: Dataset, kind: str, who: str) -> pd.DataFrame:
     p = _need(dataset, ("kind", "ref_post_id"), who)
     m = (p["kind"] == kind).to_numpy(dtype=bool) & p["ref_post_id"].notna().to_numpy(dtype=bool)
-    sub = p.loc[m]
+    # Only the four columns used are taken (a posts table may hold dozens).
+    sub = p[["account_id", "ref_post_id", "timestamp", "post_id"]]
+    if not m.all():
+        sub = sub.loc[m]
     return _frame(sub["account_id"], sub["ref_post_id"], sub["timestamp"], sub["post_id"])
 
 
