@@ -78,9 +78,9 @@ def _as_id_strings(values: pd.Series, column: str, source: str) -> pd.Series:
         out = values.astype(STRING_DTYPE)
     else:
         out = values.astype(STRING_DTYPE)
-        arr = _arrow_strings(out)
-        out = pd.Series(pd.arrays.ArrowStringArray(arr), index=values.index, name=values.name)
-        may_strip, empty = _edge_bytes(arr)
+        # The checks read one contiguous copy; the column keeps its own chunks, so that the copy
+        # is freed at once instead of living on next to the caller's frame until the end.
+        may_strip, empty = _edge_bytes(_arrow_strings(out))
         if may_strip:  # some id starts or ends with a byte that may be whitespace: strip for real
             stripped = out.str.strip()
             # Keep the column itself when stripping changes nothing: the stripped copy is then
