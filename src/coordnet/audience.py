@@ -119,20 +119,21 @@ def _amplifications(dataset: Dataset) -> pd.DataFrame:
     p = dataset.posts
     kind = p["kind"].astype(str).to_numpy()
     sel = np.isin(kind, _AMPLIFY_KINDS) & p["ref_post_id"].notna().to_numpy(bool)
+    ns = p["timestamp"].dt.as_unit("ns").array.asi8  # exact integers, no Timestamp objects
     a = pd.DataFrame({
         "account_id": p["account_id"].to_numpy()[sel].astype(object),
         "target": p["ref_post_id"].to_numpy()[sel].astype(object),
         "source": p["ref_account_id"].to_numpy()[sel].astype(object),
-        "ts": p["timestamp"].to_numpy()[sel],
+        "ns": ns[sel],
     })
     if a.empty:
         return a.assign(delay=pd.Series(dtype=float))
-    origin = pd.Series(p["timestamp"].to_numpy(), index=p["post_id"].to_numpy(object))
+    origin = pd.Series(ns, index=p["post_id"].to_numpy(object))
     origin = origin[~origin.index.duplicated()]
-    first = a.groupby("target")["ts"].min()
+    first = a.groupby("target")["ns"].min()
     known = a["target"].map(origin)
-    start = known.where(known.notna(), a["target"].map(first))
-    a["delay"] = ((a["ts"] - start) / pd.Timedelta(seconds=1)).clip(lower=0.0)
+    start = known.where(known.notna(), a["target"].map(first)).to_numpy(np.float64)
+    a["delay"] = np.clip((a["ns"].to_numpy(np.float64) - start) / 1e9, 0.0, None)
     return a
 
 
