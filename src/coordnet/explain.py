@@ -73,7 +73,7 @@ def network_evidence(result: Result, network_id: int, *, top: int = 10) -> Netwo
         wave = "n/a" if pd.isna(r["wave_share"]) else f"{r['wave_share']:.2f}"
         sentences.append(
             f"audience check: {r['source_share']:.0%} of the members' shared amplification goes to "
-            f"{r['top_source']}; median reaction {r['median_delay']:.0f} s after the post; timing "
+            f"{_name(result.accounts, r['top_source'])}; median reaction {r['median_delay']:.0f} s after the post; timing "
             f"explained by each member's own pace {habit}, by shared waves per post {wave}; {verdict} "
             "(see coordnet.audience).")
     seeders = acc[acc["role"] == "seeder"]["account_id"].tolist()
