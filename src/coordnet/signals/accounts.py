@@ -728,38 +728,47 @@ class HandleTemplates(Signal):
         use = tmpl.loc[(tmpl["k"] >= 2) & (tmpl["k"] <= cap)].copy()
         if not len(use):
             return _empty_edges(extra)
+        # Everything below runs on integer codes: account ranks in string order (so that
+        # ``lo < hi`` is ``account_a < account_b``) and template codes in string order.
         ids = dataset.accounts["account_id"].to_numpy(dtype=object)
-        use["account"] = ids[use["row"].to_numpy()]
-        use = use.sort_values(["key", "account"], kind="stable").reset_index(drop=True)
-        grp = pd.factorize(use["key"])[0]
-        i, j = _group_pairs(grp, int(self.max_edges_per_template))
-        acc_col = use["account"].to_numpy(dtype=object)
-        a, b = order_pairs(acc_col[i], acc_col[j])
-        k = use["k"].to_numpy(dtype=float)[i]
-        nn = use["n"].to_numpy(dtype=float)[i]
+        acc_rank_of_row, acc_sorted = pd.factorize(ids, sort=True)
+        acc = acc_rank_of_row[use["row"].to_numpy()].astype(np.int64)
+        key_code, key_names = pd.factorize(use["key"].to_numpy(dtype=object), sort=True)
+        order = np.lexsort((acc, key_code))
+        acc, key_code = acc[order], key_code[order]
+        k_all, n_all = use["k"].to_numpy(dtype=float)[order], use["n"].to_numpy(dtype=float)[order]
+        i, j = _group_pairs(key_code, int(self.max_edges_per_template))
+        lo, hi = np.minimum(acc[i], acc[j]), np.maximum(acc[i], acc[j])
         with np.errstate(divide="ignore", invalid="ignore"):
-            rarity = np.where(nn > 2, 1.0 - np.log(k) / np.log(nn), 0.0)
-        rarity = np.clip(rarity, 0.0, 1.0 - 1e-12)
-        key = use["key"].to_numpy(dtype=object)[i]
-        short = pd.Series(key).map(lambda s: s if len(s) <= 60 else s[:59] + "…")
-        pairs = pd.DataFrame({"account_a": a, "account_b": b, "log_miss": np.log1p(-rarity),
-                              "template": short.to_numpy(dtype=object)})
-        pairs = pairs.drop_duplicates(["account_a", "account_b", "template"])
-        g = pairs.groupby(["account_a", "account_b"], sort=True)
-        edges = g.agg(log_miss=("log_miss", "sum"), support=("template", "size"))
-        multi = edges["support"] > 1
-        templates = g["template"].first()
-        if multi.any():
-            joined = pairs.set_index(["account_a", "account_b"]).loc[edges.index[multi], "template"]
-            templates.loc[edges.index[multi]] = joined.groupby(level=[0, 1]).agg(
-                lambda s: "; ".join(sorted(s)))
-        edges = edges.reset_index()
+            rarity = np.where(n_all[i] > 2, 1.0 - np.log(k_all[i]) / np.log(n_all[i]), 0.0)
+        log_miss = np.log1p(-np.clip(rarity, 0.0, 1.0 - 1e-12))
+        # Templates as shown (long ones cut), coded in string order: a pair sharing two templates
+        # that read the same once cut counts them once.
+        cut = [s if len(s) <= 60 else s[:59] + "…" for s in key_names]
+        short_of_key, short_names = pd.factorize(np.asarray(cut, dtype=object), sort=True)
+        short_code = short_of_key[key_code[i]]
+        n_acc = max(len(acc_sorted), 1)
+        pair = lo * np.int64(n_acc) + hi
+        rows = np.lexsort((short_code, pair))
+        pair, short_code, log_miss = pair[rows], short_code[rows], log_miss[rows]
+        keep = np.r_[True, (pair[1:] != pair[:-1]) | (short_code[1:] != short_code[:-1])]
+        pair, short_code, log_miss = pair[keep], short_code[keep], log_miss[keep]
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        support = np.diff(np.r_[starts, len(pair)])
+        names = pa.array(np.asarray(short_names, dtype=object), pa.string()).take(pa.array(short_code))
+        offsets = np.r_[starts, len(pair)]
+        lists = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), names) if len(pair) < 2**31 \
+            else pa.LargeListArray.from_arrays(pa.array(offsets), names)
+        first = pair[starts]
+        account = pa.array(np.asarray(acc_sorted, dtype=object), pa.string())
         return pd.DataFrame({
-            "account_a": edges["account_a"], "account_b": edges["account_b"], "signal": self.name,
-            "weight": -np.expm1(edges["log_miss"].to_numpy()),
-            "support": edges["support"].to_numpy(dtype=np.int64),
-            "templates": templates.to_numpy(dtype=object),
-        }).astype({"templates": STRING_DTYPE})
+            "account_a": pd.arrays.ArrowStringArray(account.take(pa.array(first // n_acc))),
+            "account_b": pd.arrays.ArrowStringArray(account.take(pa.array(first % n_acc))),
+            "signal": self.name,
+            "weight": -np.expm1(np.add.reduceat(log_miss, starts) if len(starts) else np.zeros(0)),
+            "support": support.astype(np.int64),
+            "templates": pd.arrays.ArrowStringArray(pc.binary_join(lists, "; ")),
+        })
 
 
 # ---------------------------------------------------------------------------------------------
