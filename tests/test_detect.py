@@ -139,3 +139,22 @@ def test_declared_automation_is_shown_not_flagged():
     bots = result.accounts[result.accounts["account_id"].str.startswith("bot")]
     assert bots["declared_automation"].all()
     assert np.isfinite(result.accounts["score"]).all()
+
+
+def test_simulated_scenario_flags_campaigns_and_no_decoy():
+    """A held-out seed of the default small scenario: the campaigns are found, the fan community
+    is shown as an organic audience, and no decoy group (fans, news bots, event crowd) is flagged."""
+    from coordnet.evaluate import evaluate
+
+    scenario = coordnet.simulate(size="small", seed=5)
+    result = coordnet.detect(scenario.dataset)
+    ev = evaluate(result, scenario.truth)
+    assert not ev.decoys["group_flagged"].any(), ev.decoys
+    assert ev.precision == 1.0 and ev.recall >= 0.85
+    statuses = set(result.networks["status"])
+    assert {"network", "organic_audience", "declared_automation"} <= statuses
+    fans = set(scenario.truth.loc[scenario.truth["group"] == "fan_community", "account_id"])
+    audience = result.networks.loc[result.networks["status"] == "organic_audience", "network_id"]
+    in_audience = result.accounts["candidate_group"].isin(audience.tolist()).to_numpy(bool)
+    assert set(result.accounts.loc[in_audience, "account_id"]) <= fans | set(
+        result.networks.loc[result.networks["status"] == "organic_audience", "top_source"])
