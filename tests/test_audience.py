@@ -141,3 +141,12 @@ def test_intraclass_correlation_is_a_share_and_ignores_group_labels(data):
         assert np.isnan(relabeled)
     else:
         assert 0.0 <= icc <= 1.0 and icc == pytest.approx(relabeled)
+
+
+def test_source_falls_back_to_the_referenced_posts_author():
+    ds, members = _amplified(pace="human")
+    posts = ds.posts.copy()
+    posts["ref_account_id"] = pd.NA  # an export that names the referenced post only
+    bare = Dataset(posts, ds.accounts)
+    stats = audience_statistics(bare, {0: members})
+    assert stats.loc[0, "top_source"] == "source" and stats.loc[0, "source_share"] == 1.0

@@ -114,8 +114,10 @@ def _wave_share(y: np.ndarray, account: np.ndarray, target: np.ndarray, iteratio
 
 
 def _amplifications(dataset: Dataset) -> pd.DataFrame:
-    """Reposts, quotes and replies with the delay after their target (seconds): after the
-    original post when it is in the collection, else after the first action on it."""
+    """Reposts, quotes and replies with their source account (``ref_account_id``, else the
+    referenced post's author when that post is in the collection) and the delay after their
+    target (seconds): after the original post when it is in the collection, else after the
+    first action on it."""
     p = dataset.posts
     kind = p["kind"].astype(str).to_numpy()
     sel = np.isin(kind, _AMPLIFY_KINDS) & p["ref_post_id"].notna().to_numpy(bool)
@@ -128,8 +130,13 @@ def _amplifications(dataset: Dataset) -> pd.DataFrame:
     })
     if a.empty:
         return a.assign(delay=pd.Series(dtype=float))
-    origin = pd.Series(ns, index=p["post_id"].to_numpy(object))
+    post_ids = p["post_id"].to_numpy(object)
+    origin = pd.Series(ns, index=post_ids)
     origin = origin[~origin.index.duplicated()]
+    if a["source"].isna().any():  # the referenced post's author, when the post is in the collection
+        author = pd.Series(p["account_id"].to_numpy(object), index=post_ids)
+        author = author[~author.index.duplicated()]
+        a["source"] = a["source"].where(a["source"].notna(), a["target"].map(author))
     first = a.groupby("target")["ns"].min()
     known = a["target"].map(origin)
     start = known.where(known.notna(), a["target"].map(first)).to_numpy(np.float64)
