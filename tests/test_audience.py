@@ -40,10 +40,11 @@ def _background(rng, rows, n_accounts=150, days=10):
                          "ref_account_id": src, "timestamp": t + int(rng.uniform(300, 30000))})
 
 
-def _amplified(*, pace, waves=False, batch=False, n_posts=15, n_members=12, seed=0):
+def _amplified(*, pace, waves=False, batch=False, night=False, n_posts=15, n_members=12, seed=0):
     """One source posts daily; members repost it. ``pace``: "human" (each member has their own
     typical delay, minutes), "machine" (2-9 s). ``waves``: a per-post lag shared by all.
-    ``batch``: the members' accounts were created within the same hour."""
+    ``batch``: the members' accounts were created within the same hour. ``night``: every third
+    post comes at night and each member answers it 4-8 hours later, when they wake up."""
     rng = np.random.default_rng(seed)
     rows: list[dict] = []
     _background(rng, rows)
@@ -58,6 +59,8 @@ def _amplified(*, pace, waves=False, batch=False, n_posts=15, n_members=12, seed
                 d = rng.uniform(2, 9)
             else:
                 d = (rng.uniform(0, 40) if waves else own[m] * rng.lognormal(0, 0.5)) + 3
+                if night and j % 3 == 0:
+                    d += rng.uniform(4 * 3600, 8 * 3600)
             rows.append({"post_id": f"r{j}_{m}", "account_id": m, "kind": "repost", "ref_post_id": f"s{j}",
                          "ref_account_id": "source", "timestamp": t + int(lag + d)})
     posts = pd.DataFrame(rows)
@@ -150,3 +153,14 @@ def test_source_falls_back_to_the_referenced_posts_author():
     bare = Dataset(posts, ds.accounts)
     stats = audience_statistics(bare, {0: members})
     assert stats.loc[0, "top_source"] == "source" and stats.loc[0, "source_share"] == 1.0
+
+
+def test_posts_answered_hours_later_by_everyone_are_not_waves():
+    # A post at night is answered in the morning by every fan: a shared delay, but no coordination.
+    ds, members = _amplified(pace="human", night=True)
+    stats = audience_statistics(ds, {0: members})
+    assert stats.loc[0, "wave_share"] < 0.3 and stats.loc[0, "habit_share"] > 0.5
+    unbounded = audience_statistics(ds, {0: members}, max_delay=float("inf"))
+    assert unbounded.loc[0, "wave_share"] > 0.3  # what the prompt-reaction window guards against
+    status, _ = _status_of(detect(ds, signals=["co_repost", "creation_burst"]), members)
+    assert status == "organic_audience"

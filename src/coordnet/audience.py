@@ -28,7 +28,8 @@ hold (:func:`organic_audiences`):
   same hour. (A share, not "none": among a thousand fans a few pairs share a hashtag habit.)
 - at least two thirds of its shared amplification goes to one account;
 - on that account's posts, members react at a human pace (median delay at least 30 s) and there
-  are no waves (``wave_share`` below 0.3).
+  are no waves (``wave_share`` below 0.3), both read on reactions within an hour of the post
+  (later ones follow sleep and work hours, not coordination).
 
 What this misses: an operation that amplifies a single seeder with members reacting at their own
 pace and no other trace is indistinguishable, from posts alone, from that seeder's fans; it is
@@ -145,7 +146,7 @@ def _amplifications(dataset: Dataset) -> pd.DataFrame:
 
 
 def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], *,
-                        min_actions: int = 20) -> pd.DataFrame:
+                        min_actions: int = 20, max_delay: float = 3600.0) -> pd.DataFrame:
     """Source concentration and timing components of each group's shared amplification.
 
     Parameters
@@ -154,15 +155,21 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
     members : mapping
         Group id to its member account ids.
     min_actions : int, default=20
-        Fewer shared amplifications than this (or fewer than three posts or three members) leave
+        Fewer timed amplifications than this (or fewer than three posts or three members) leave
         the timing shares NaN.
+    max_delay : float, default=3600
+        Timing is read on reactions within this many seconds of the post (the longest default
+        co-action window): the prompt reactions that tie a group. Later ones follow sleep and
+        work hours (a post at 3 am is answered in the morning by everyone), which says nothing
+        about coordination.
 
     Returns
     -------
     DataFrame
         Indexed by group id: ``shared_actions`` (members' first actions on posts that two or
         more members amplified), ``top_source`` (the account most of them amplify),
-        ``source_share`` (its share), and, on the top source's posts: ``median_delay`` (seconds
+        ``source_share`` (its share), and, on the top source's posts, for reactions within
+        `max_delay`: ``median_delay`` (seconds
         after the original post, or after the first action on it when it is not in the
         collection), ``habit_share`` (ICC of log delays by member) and ``wave_share`` (ICC by
         post after removing each member's pace, from a two-way additive fit).
@@ -200,6 +207,7 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
             # Timing is read on the top source's posts only: posts of different accounts have
             # different organic delays (a viral post spreads for hours, a live moment for a minute).
             sub = sub[(sub["source"] == top).to_numpy(bool)]
+        sub = sub[(sub["delay"] <= max_delay).to_numpy(bool)]
         habit = wave = float("nan")
         delay = float(sub["delay"].median()) if len(sub) else float("nan")
         if len(sub) >= min_actions and sub["target"].nunique() >= 3 and sub["account_id"].nunique() >= 3:
