@@ -33,7 +33,9 @@ score   meaning: chance would produce this evidence with probability
 ======  ==============================================================
 
 A network's score reads its group ``q``; a member's score is its network's score, and an account
-outside any network scores its strongest single tie (the smallest fused pair ``q``).
+outside any network scores its strongest single tie (the smallest fused pair ``q``). Members of
+groups shown but not flagged (declared automation, organic audiences: see :mod:`coordnet.detect`)
+score only their ties outside the group.
 """
 
 from __future__ import annotations
