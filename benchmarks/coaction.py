@@ -14,8 +14,9 @@ Cases (per size and window):
   engine's edges (sizes up to ``--reference-max``; the merge is all pairs per target).
 - ``multi``: the three windows in one run, against the sum of separate runs.
 - ``e2e`` and ``toolkit``: CSV file to co-retweet edges at 60 s, coordnet (read, Dataset,
-  CoRepost) against the coordination-network-toolkit (SQLite) on the same file, when it is
-  installed (``pip install coordination-network-toolkit``); edges compared.
+  CoRepost) against the coordination-network-toolkit (SQLite) on the same file; with ``--peer``
+  the benchmark pip-installs the toolkit when it is missing (``--no-install`` to skip; or
+  ``pip install 'coordnet[bench]'``) and runs it only if that works; edges compared.
 
 Usage::
 
@@ -321,6 +322,25 @@ def compare_with_toolkit(workdir: Path, n: int, window: int, min_weight: int) ->
 # ---------------------------------------------------------------------------------------------
 
 
+def _ensure_toolkit(install: bool) -> bool:
+    """Whether the coordination-network-toolkit can be imported, installing it with pip first
+    when it is missing (``pip install 'coordnet[bench]'`` pins the same peer)."""
+    import importlib.util
+
+    if importlib.util.find_spec("coordination_network_toolkit") is not None:
+        return True
+    if install:
+        print("installing the peer: python -m pip install coordination-network-toolkit")
+        r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "coordination-network-toolkit"],
+                           capture_output=True, text=True)
+        importlib.invalidate_caches()
+        if r.returncode == 0 and importlib.util.find_spec("coordination_network_toolkit") is not None:
+            return True
+        print(f"could not install it ({(r.stderr.strip().splitlines() or ['pip failed'])[-1]})")
+    print("coordination-network-toolkit is not installed (pip install 'coordnet[bench]'): coordnet runs alone")
+    return False
+
+
 def run_child(case: str, n: int, windows: list[int], workdir: Path, cap: str, min_weight: int = 1) -> dict:
     cmd = [sys.executable, str(HERE), "--case", case, "--n", str(n), "--workdir", str(workdir),
            "--window", ",".join(map(str, windows)), "--cap", cap, "--min-weight", str(min_weight)]
@@ -339,6 +359,8 @@ def main(argv=None) -> None:
                     help="largest size compared with the pandas self-merge reference")
     ap.add_argument("--peer", action="store_true",
                     help="run the coordination-network-toolkit side by side at 60 s (largest size <= 1M)")
+    ap.add_argument("--no-install", action="store_true",
+                    help="with --peer, do not pip-install the toolkit when it is missing")
     ap.add_argument("--min-weight", default="1,2",
                     help="the toolkit's min_edge_weight (coordnet's min_support) values to compare")
     ap.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "coordnet-bench"))
@@ -426,12 +448,7 @@ def main(argv=None) -> None:
     if args.peer:
         n = max([s for s in sizes if s <= 1_000_000] or [min(sizes)])
         csv_path(workdir, n)
-        try:
-            import coordination_network_toolkit  # noqa: F401
-            have_tk = True
-        except ImportError:
-            have_tk = False
-            print("coordination-network-toolkit is not installed: pip install coordination-network-toolkit")
+        have_tk = _ensure_toolkit(install=not args.no_install)
         for mw in [int(x) for x in args.min_weight.split(",")]:
             ours = run_child("e2e", n, [60], workdir, args.cap, mw)
             if "error" in ours:
