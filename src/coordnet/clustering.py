@@ -41,6 +41,7 @@ score only their ties outside the group.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Literal
 
 import networkx as nx
@@ -118,6 +119,23 @@ def group_q(k: int, internal_p: np.ndarray, n_accounts: int, levels: tuple[float
     return float(np.exp(min(0.0, log_q)))
 
 
+def _view_pvalues(edges: pd.DataFrame, views: list[str], member_of: dict, n_groups: int) -> dict:
+    """Per view, per group: the view's p-values of the pairs inside the group (every pair of
+    `edges` the view tied, not only candidate edges)."""
+    out = {}
+    for v in views:
+        pv = edges[v].to_numpy(float)
+        tied = np.flatnonzero(~np.isnan(pv) & (pv < 1.0))
+        ga = np.array([member_of.get(a, -1) for a in edges["account_a"].to_numpy(dtype=object)[tied]], dtype=np.int64)
+        gb = np.array([member_of.get(b, -2) for b in edges["account_b"].to_numpy(dtype=object)[tied]], dtype=np.int64)
+        same = ga == gb
+        g, p = ga[same], pv[tied][same]
+        o = np.argsort(g, kind="stable")
+        b = np.searchsorted(g[o], np.arange(n_groups + 1))
+        out[v] = [p[o[b[i]:b[i + 1]]] for i in range(n_groups)]
+    return out
+
+
 def find_networks(
     edges: pd.DataFrame,
     *,
@@ -128,6 +146,7 @@ def find_networks(
     min_size: int = 3,
     resolution: float = 1.0,
     seed: int = 0,
+    views: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Group accounts of the candidate graph into networks, test and score them.
 
@@ -151,13 +170,22 @@ def find_networks(
         Louvain resolution (higher: smaller communities).
     seed : int, default=0
         Louvain's seed; the result is deterministic for it.
+    views : sequence of str, default=()
+        Columns of `edges` with one more p-value per pair from a single test (NaN where the
+        test did not tie the pair), e.g. the niche test of a co-action signal. A pair whose
+        smallest view p-value, times the number of views, is at most `p_candidate` is a
+        candidate edge too. Each group is also tested on each view alone (every pair inside
+        it, with that view's p-values), and its ``q`` is the smallest over the fused test and
+        the views, times their number (see :func:`group_q`): a group tied by one test need not
+        pay, on each of its pairs, for the other tests fusion could have picked.
 
     Returns
     -------
     (DataFrame, DataFrame)
         ``groups``: ``account_id, group_id, status`` ("network" or "candidate"), ``score``,
-        ``group_q``, ``degree`` (candidate edges inside the group); and the candidate edges
-        with ``evidence`` (``-log10 p``) and ``group_id`` (NA between groups).
+        ``group_q``, ``degree`` (candidate edges inside the group), ``group_test`` ("fused"
+        or the view whose test gave ``group_q``); and the candidate edges with ``evidence``
+        (``-log10 p``) and ``group_id`` (NA between groups).
 
     Examples
     --------
@@ -181,11 +209,23 @@ def find_networks(
     if not 0 < p_candidate < 1:
         raise ParameterError(f"The 'p_candidate' parameter of find_networks must be in (0, 1). "
                              f"Got {p_candidate!r} instead.", name="p_candidate", value=p_candidate)
+    views = list(views)
+    missing = [v for v in views if v not in edges.columns]
+    if missing:
+        raise ParameterError(f"The 'views' of find_networks must be columns of the edges. Missing: {missing}.",
+                             name="views", value=missing)
     weak_ok = np.array(edges["p_value"] <= p_candidate, dtype=bool)
     if "repeated" in edges:
         weak_ok &= edges["repeated"].to_numpy(bool)
-    cand = edges[weak_ok | (edges["q_value"] <= alpha).to_numpy(bool)].copy()
-    cand["evidence"] = np.minimum(-np.log10(np.maximum(cand["p_value"].to_numpy(float), 1e-300)), 300.0)
+    p_edge = edges["p_value"].to_numpy(float)
+    if views:
+        view_p = np.fmin.reduce([edges[v].to_numpy(float) for v in views])
+        view_p = np.minimum(1.0, np.where(np.isnan(view_p), 1.0, view_p) * len(views))
+        weak_ok |= view_p <= p_candidate
+        p_edge = np.minimum(p_edge, view_p)
+    keep = weak_ok | (edges["q_value"] <= alpha).to_numpy(bool)
+    cand = edges[keep].copy()
+    cand["evidence"] = np.minimum(-np.log10(np.maximum(p_edge[keep], 1e-300)), 300.0)
     g = _graph(cand)
     if method == "louvain":
         parts = nx.community.louvain_communities(g, weight="evidence", resolution=resolution, seed=seed)
@@ -208,17 +248,23 @@ def find_networks(
     bounds = np.searchsorted(gin[order], np.arange(len(parts) + 1))
     levels = tuple(sorted({float(p_candidate), *(lv for lv in LEVELS if lv < p_candidate)}, reverse=True))
     degree = pd.concat([pd.Series(ea[inside]), pd.Series(eb[inside])]).value_counts()
+    view_inside = _view_pvalues(edges, views, member_of, len(parts))
 
     rows = []
     for i, p in enumerate(parts):
-        q = group_q(len(p), pin[order[bounds[i]:bounds[i + 1]]], n_accounts, levels)
+        q, test = group_q(len(p), pin[order[bounds[i]:bounds[i + 1]]], n_accounts, levels), "fused"
+        for v in views:
+            q_v = group_q(len(p), view_inside[v][i], n_accounts, levels)
+            if q_v < q:
+                q, test = q_v, v
+        q = min(1.0, q * (1 + len(views)))  # the union bound over the tests tried
         status = "network" if len(p) >= min_size and q <= alpha else "candidate"
         for a in p:
-            rows.append((a, i, status, q, int(degree.get(a, 0))))
-    groups = pd.DataFrame(rows, columns=["account_id", "group_id", "status", "group_q", "degree"])
+            rows.append((a, i, status, q, int(degree.get(a, 0)), test))
+    groups = pd.DataFrame(rows, columns=["account_id", "group_id", "status", "group_q", "degree", "group_test"])
     groups["score"] = evidence_score(groups["group_q"].to_numpy())
-    groups = groups.astype({"account_id": STRING_DTYPE, "status": STRING_DTYPE})
-    groups = groups[["account_id", "group_id", "status", "score", "group_q", "degree"]]
+    groups = groups.astype({"account_id": STRING_DTYPE, "status": STRING_DTYPE, "group_test": STRING_DTYPE})
+    groups = groups[["account_id", "group_id", "status", "score", "group_q", "degree", "group_test"]]
     logger.info("clustering: %d candidate edges, %d groups, %d networks", len(cand), len(parts),
                 int(groups.loc[groups["status"] == "network", "group_id"].nunique()))
     return groups, cand.reset_index(drop=True)

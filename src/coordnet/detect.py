@@ -255,12 +255,13 @@ class Detector:
                                profile_alpha=self.profile_alpha, active=active) if fusable else \
             fuse_edges({}, n_accounts=n_accounts)
         all_pairs["repeated"] = _repeated(all_pairs, signal_edges, signal_results, self.min_repeat)
+        views = _add_niche_views(all_pairs, signal_edges, self.min_repeat)
         stages.append({"stage": "fusion", "seconds": time.perf_counter() - t0, "rows": len(all_pairs), "note": ""})
 
         t0 = time.perf_counter()
         groups, fused = find_networks(all_pairs, n_accounts=n_accounts, p_candidate=self.p_candidate,
                                       alpha=self.alpha, method=self.clustering, min_size=self.min_size,
-                                      resolution=self.resolution, seed=self.seed)
+                                      resolution=self.resolution, seed=self.seed, views=views)
         stages.append({"stage": "clustering", "seconds": time.perf_counter() - t0,
                        "rows": int(groups["group_id"].nunique()) if len(groups) else 0, "note": ""})
 
@@ -304,6 +305,28 @@ def _repeated(pairs: pd.DataFrame, signal_edges: dict, signal_results: dict, min
             idx = pd.MultiIndex.from_arrays([sel["account_a"].to_numpy(object), sel["account_b"].to_numpy(object)])
             ok |= keys.isin(idx)
     return ok
+
+
+def _add_niche_views(pairs: pd.DataFrame, signal_edges: dict, min_repeat: int) -> list[str]:
+    """Add to `pairs` one column ``niche_<signal>`` per co-action signal: the pair's niche
+    p-value (co-action on obscure targets, see :func:`coordnet.signals._coaction_kernel.test_pairs`)
+    at its best window, times the number of windows, where the pair shares at least
+    `min_repeat` such targets (NaN elsewhere). Returns the column names: the views the group
+    test tries besides fusion."""
+    names = []
+    keys = pd.MultiIndex.from_arrays([pairs["account_a"].to_numpy(object), pairs["account_b"].to_numpy(object)])
+    for name, e in sorted(signal_edges.items()):
+        if "niche_p" not in e.columns or not len(e):
+            continue
+        n_windows = max(int(e["window"].nunique()), 1) if "window" in e.columns else 1
+        sel = e.loc[(e["niche_support"] >= min_repeat).to_numpy(bool), ["account_a", "account_b", "niche_p"]]
+        if sel.empty:
+            continue
+        best = sel.groupby([sel["account_a"].astype(object), sel["account_b"].astype(object)], sort=False)["niche_p"].min()
+        col = f"niche_{name}"
+        pairs[col] = np.minimum(1.0, best.reindex(keys).to_numpy(float) * n_windows)
+        names.append(col)
+    return names
 
 
 def _best_window(edges: pd.DataFrame, p: pd.Series) -> pd.DataFrame:

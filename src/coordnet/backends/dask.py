@@ -305,9 +305,12 @@ def run_engine_dask(
         pt = _concat_tables([o[0] for o in outs])
         lam = np.concatenate([o[1] for o in outs])
         p = np.concatenate([o[2] for o in outs])
+        niche = K.NicheTest(*(np.concatenate([getattr(o[3], f) for o in outs])
+                              for f in ("p", "support", "accounts")))
         o = np.lexsort((pt.hi, pt.lo))  # the local order: by (account_a, account_b) codes
         pt, lam, p = pt.take(o), lam[o], p[o]
-        frame = _window_edges(pt, lam, p, m_tests=m_tests, significance=significance, alpha=alpha,
+        niche = K.NicheTest(p=niche.p[o], support=niche.support[o], accounts=niche.accounts[o])
+        frame = _window_edges(pt, lam, p, niche, m_tests=m_tests, significance=significance, alpha=alpha,
                               min_weight=min_weight, significant_only=significant_only,
                               acc_names=acc_names, signal=signal, window_s=wins_s[k], unit=unit,
                               t_base=t_base)
@@ -442,16 +445,17 @@ def _global_model(inputs: list[dict], n_targets: int, n_accounts: int, n_windows
         inc_a, inc_o, [np.concatenate([m["inc_share"][k] for m in inputs])[o] for k in range(n_windows)],
         n_accounts=n_accounts)
     n_active = int((np.bincount(inc_a, minlength=n_accounts) > 0).sum())
-    return {"tw": tw, "nulls": nulls, "n_active": n_active}
+    return {"tw": tw, "nulls": nulls, "n_active": n_active, "target_accounts": n_acc_t}
 
 
 def _reduce_task(bucket_lists: list[list], model: dict, k: int, n_accounts: int,
                  min_support: int):
     """One window's pairs of one bucket: reduced by key over every partition's rows, tested."""
     rows = [c for lst in bucket_lists for c in lst]
-    pt = K.reduce_pairs(rows, model["tw"], n_accounts=n_accounts, min_support=min_support)
-    lam, p = K.poisson_null(pt.lo, pt.hi, pt.support, model["nulls"][k])
-    return pt, lam, p
+    pt = K.reduce_pairs(rows, model["tw"], n_accounts=n_accounts, min_support=min_support,
+                        target_accounts=model["target_accounts"], strata=K.NICHE_STRATA)
+    lam, p, niche = K.test_pairs(pt, model["nulls"][k])
+    return pt, lam, p, niche
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,12 +45,15 @@ __all__ = [
     "PairTargetRows",
     "NullModel",
     "PartitionResult",
+    "NICHE_STRATA",
+    "NicheTest",
     "PairTable",
     "candidate_ends",
     "coaction_partition",
     "poisson_null",
     "reduce_pairs",
     "target_weights",
+    "test_pairs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -128,6 +131,9 @@ class PairTable:
     a_leads: np.ndarray
     b_leads: np.ndarray
     ties: np.ndarray
+    #: ``(pairs, strata)``: shared targets with at most ``strata[j]`` accounts (see
+    #: :func:`reduce_pairs`); no columns when no strata were asked for.
+    niche_support: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), _I64))
 
     def __len__(self) -> int:
         return len(self.lo)
@@ -927,9 +933,10 @@ def coaction_partition(
 # ---------------------------------------------------------------------------------------------
 
 
-def _empty_table() -> PairTable:
+def _empty_table(strata: Sequence[int] = ()) -> PairTable:
     z = np.zeros(0, _I64)
-    return PairTable(z, z, z, z, np.zeros(0), z, z, np.zeros(0), z, z, z)
+    return PairTable(z, z, z, z, np.zeros(0), z, z, np.zeros(0), z, z, z,
+                     np.zeros((0, len(strata)), _I64))
 
 
 def _key_order(keys: np.ndarray, n_accounts: int) -> tuple[np.ndarray, np.ndarray]:
@@ -981,14 +988,17 @@ def _gather(parts: Sequence[PairTargetRows], idx: np.ndarray) -> PairTargetRows:
 
 
 def reduce_pairs(rows: PairTargetRows | Sequence[PairTargetRows], target_weight: np.ndarray, *,
-                 n_accounts: int, min_support: int = 1) -> PairTable:
+                 n_accounts: int, min_support: int = 1, target_accounts: np.ndarray | None = None,
+                 strata: Sequence[int] = ()) -> PairTable:
     """One row per account pair from its pair-target rows (any order, any number of sources).
 
     ``support`` counts distinct targets, ``co_actions`` sums action pairs, ``weight`` sums the
     targets' popularity weights (in target-code order, so the float sum does not depend on how
     rows were partitioned), ``median_gap`` is the median over the shared targets of each
     target's smallest gap, and ``a_leads``/``b_leads``/``ties`` count shared targets by who acted
-    first. Pairs with fewer than `min_support` targets are dropped. Rows must be one per (pair,
+    first. Pairs with fewer than `min_support` targets are dropped. With `target_accounts`
+    (accounts per target code) and `strata`, ``niche_support[:, j]`` counts the shared targets
+    with at most ``strata[j]`` accounts (for :func:`test_pairs`). Rows must be one per (pair,
     target): a target's rows all come from one partition. `rows` may be a list of chunks (from
     several partitions): they are not concatenated, only the selected rows are gathered.
 
@@ -1002,8 +1012,9 @@ def reduce_pairs(rows: PairTargetRows | Sequence[PairTargetRows], target_weight:
     ([0], [1], [2], [3], [7.0])
     """
     parts = [rows] if isinstance(rows, PairTargetRows) else [r for r in rows if len(r)]
+    strata = tuple(int(c) for c in strata) if target_accounts is not None else ()
     if not parts:
-        return _empty_table()
+        return _empty_table(strata)
     keys = parts[0].key.copy() if len(parts) == 1 else np.concatenate([p.key for p in parts])
     order, ks = _key_order(keys, n_accounts)
     del keys
@@ -1016,7 +1027,7 @@ def reduce_pairs(rows: PairTargetRows | Sequence[PairTargetRows], target_weight:
             order = order[np.repeat(good, support)]
             support = support[good]
     if len(support) == 0:
-        return _empty_table()
+        return _empty_table(strata)
     sel = _gather(parts, order)
     del order
     st = np.concatenate([[0], np.cumsum(support)[:-1]]).astype(_I64)
@@ -1043,6 +1054,11 @@ def reduce_pairs(rows: PairTargetRows | Sequence[PairTargetRows], target_weight:
     support = support.astype(_I64)
     a_leads = np.add.reduceat(lead == 1, st, dtype=_I64)
     ties = np.add.reduceat(lead == 0, st, dtype=_I64)
+    niche = np.zeros((len(support), len(strata)), _I64)
+    if strata:
+        n_t = np.asarray(target_accounts)[sel.target]
+        for j, cap in enumerate(strata):
+            niche[:, j] = np.add.reduceat(n_t <= cap, st, dtype=_I64)
     return PairTable(
         lo=lo, hi=hi, support=support,
         co_actions=np.add.reduceat(sel.co_actions, st, dtype=_I64),
@@ -1053,6 +1069,7 @@ def reduce_pairs(rows: PairTargetRows | Sequence[PairTargetRows], target_weight:
         a_leads=a_leads,
         b_leads=support - a_leads - ties,  # lead is -1, 0 or +1
         ties=ties,
+        niche_support=niche,
     )
 
 
@@ -1133,8 +1150,9 @@ class NullModel:
                            vmax=vmax))
         return out
 
-    def _directed(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """``sum over a's targets of min(1, k_b * o_t / M) * pi_t``."""
+    def _directed(self, a: np.ndarray, b: np.ndarray, max_others: int | None = None) -> np.ndarray:
+        """``sum over a's targets of min(1, k_b * o_t / M) * pi_t`` (targets with ``o_t <=
+        max_others`` only, when given)."""
         if len(a) > 1024 and not bool((a[1:] >= a[:-1]).all()):
             # Searches grouped by account are several times faster (each stays in one place
             # of the keys); the result is element-wise, so the order changes nothing else.
@@ -1142,7 +1160,7 @@ class NullModel:
                 if int(a.max()).bit_length() + int(len(a) - 1).bit_length() <= 63 else (None, None)
             if order is not None:
                 out = np.empty(len(a))
-                out[order] = self._directed(a_sorted, b[order])
+                out[order] = self._directed(a_sorted, b[order], max_others)
                 return out
         m = float(max(self.m, 1))
         kb = self.k[b].astype(np.float64)
@@ -1150,18 +1168,24 @@ class NullModel:
         thr = np.minimum(np.ceil(m / np.maximum(kb, 1.0)), self.vmax + 1).astype(_I64)
         cut = np.searchsorted(self.keys, a * _I64(self.vmax + 2) + thr, side="left")
         start = self.offsets[a]
-        stop = self.offsets[a + 1]
+        if max_others is None or max_others >= self.vmax:
+            stop = self.offsets[a + 1]
+        else:  # keys run by (account, o_t): a's targets with o_t <= max_others come first
+            stop = np.searchsorted(self.keys, a * _I64(self.vmax + 2) + _I64(max(max_others, -1) + 1),
+                                   side="left")
+            cut = np.minimum(cut, stop)
         small = self.prefix_weighted[cut] - self.prefix_weighted[start]
         saturated = self.prefix_share[stop] - self.prefix_share[cut]
         return kb / m * small + saturated
 
-    def expected(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """Expected shared targets of each pair, ``max`` of the two directions."""
+    def expected(self, lo: np.ndarray, hi: np.ndarray, max_others: int | None = None) -> np.ndarray:
+        """Expected shared targets of each pair, ``max`` of the two directions; with
+        `max_others`, only targets with at most that many other accounts count."""
         lo = np.asarray(lo, _I64)
         hi = np.asarray(hi, _I64)
         if len(lo) == 0:
             return np.zeros(0)
-        return np.maximum(self._directed(lo, hi), self._directed(hi, lo))
+        return np.maximum(self._directed(lo, hi, max_others), self._directed(hi, lo, max_others))
 
 
 def poisson_null(lo: np.ndarray, hi: np.ndarray, support: np.ndarray,
@@ -1185,6 +1209,81 @@ def poisson_null(lo: np.ndarray, hi: np.ndarray, support: np.ndarray,
     pos = k > 0
     p[pos] = np.where(lam[pos] > 0, gammainc(k[pos], np.maximum(lam[pos], 1e-300)), 0.0)
     return lam, np.clip(p, 0.0, 1.0)
+
+
+#: Popularity strata of the niche test (:func:`test_pairs`): shared targets with at most this
+#: many accounts.
+NICHE_STRATA = (8, 32, 128, 512)
+
+
+@dataclass
+class NicheTest:
+    """The niche test of each pair (see :func:`test_pairs`).
+
+    Attributes
+    ----------
+    p : float64 array
+        ``min(1, S * min_j P(Poisson(lambda_j) >= s_j))`` over the ``S`` strata, counting only
+        strata where the pair shares at least two targets; 1 where it shares none.
+    support : int64 array
+        Shared targets in the best stratum (0 where none).
+    accounts : int64 array
+        The best stratum's bound: its targets have at most this many accounts (0 where none).
+    """
+
+    p: np.ndarray
+    support: np.ndarray
+    accounts: np.ndarray
+
+
+def test_pairs(pt: PairTable, null: NullModel,
+               strata: Sequence[int] = NICHE_STRATA) -> tuple[np.ndarray, np.ndarray, NicheTest]:
+    """The count test of every pair (:func:`poisson_null`) and its niche test.
+
+    Why a niche test: accounts busy on viral targets meet on a few of them by chance, so the
+    expected count of a pair is dominated by viral targets, and a handful of shared *obscure*
+    targets (a campaign's own posts, reposted by its members only) hardly moves the count test.
+    The niche test repeats it on the targets with at most ``strata[j]`` accounts: the observed
+    count ``niche_support[:, j]`` (from :func:`reduce_pairs`) against the same null model's
+    expectation on those targets only (:meth:`NullModel.expected` with ``max_others``). The best
+    stratum is chosen after looking, so its p-value is multiplied by the number of strata
+    (Bonferroni). Strata where the pair shares fewer than two targets are not tested: one shared
+    target is not a repeated tie.
+
+    Examples
+    --------
+    >>> nm = NullModel.from_incidences(np.array([0, 0, 1, 1, 2]), np.array([1, 2, 1, 0, 1]),
+    ...                                np.ones(5), n_accounts=3)
+    >>> pt = reduce_pairs(PairTargetRows(np.array([1, 1]), np.array([0, 1]), np.array([1, 1]),
+    ...     np.array([5, 9]), np.array([0, 0]), np.array([5, 9]), np.array([1, 1], dtype=np.int8)),
+    ...     np.ones(2), n_accounts=3, target_accounts=np.array([2, 3]), strata=(2, 8))
+    >>> lam, p, niche = test_pairs(pt, nm, strata=(2, 8))
+    >>> pt.niche_support.tolist(), niche.support.tolist(), niche.accounts.tolist()
+    ([[1, 2]], [2], [8])
+    """
+    lam, p = poisson_null(pt.lo, pt.hi, pt.support, null)
+    n = len(pt)
+    best = np.ones(n)
+    support = np.zeros(n, _I64)
+    accounts = np.zeros(n, _I64)
+    ns = pt.niche_support
+    if n and ns.ndim == 2 and ns.shape[1] == len(strata) and len(strata):
+        from scipy.special import gammainc
+
+        for j, cap in enumerate(strata):
+            s = ns[:, j]
+            at = np.flatnonzero(s >= 2)
+            if len(at) == 0:
+                continue
+            lam_j = null.expected(pt.lo[at], pt.hi[at], max_others=int(cap) - 1)
+            p_j = np.where(lam_j > 0, gammainc(s[at].astype(np.float64), np.maximum(lam_j, 1e-300)), 0.0)
+            better = p_j < best[at]
+            take = at[better]
+            best[take] = p_j[better]
+            support[take] = s[take]
+            accounts[take] = int(cap)
+        best = np.where(support > 0, np.minimum(1.0, best * len(strata)), 1.0)
+    return lam, p, NicheTest(p=best, support=support, accounts=accounts)
 
 
 def pair_family_size(n_accounts_active: int) -> int:

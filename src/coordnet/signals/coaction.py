@@ -86,6 +86,9 @@ EDGE_DTYPES: dict[str, object] = {
     "p_value": np.float64,
     "q_value": np.float64,
     "significant": np.bool_,
+    "niche_support": np.int64,
+    "niche_accounts": np.int64,
+    "niche_p": np.float64,
 }
 
 NOTE_DTYPES: dict[str, object] = {
@@ -641,7 +644,8 @@ def _uniform(acts: pd.DataFrame, seed: int) -> Callable[[np.ndarray], np.ndarray
     return fn
 
 
-def _window_edges(pt, lam: np.ndarray, p: np.ndarray, *, m_tests: int, significance: str, alpha: float,
+def _window_edges(pt, lam: np.ndarray, p: np.ndarray, niche: K.NicheTest, *, m_tests: int,
+                  significance: str, alpha: float,
                   min_weight: float | None, significant_only: bool, acc_names, signal: str,
                   window_s: float, unit: int, t_base: int) -> pd.DataFrame:
     """One window's reduced pairs as edge rows: multiple-testing correction, filters, columns.
@@ -662,6 +666,7 @@ def _window_edges(pt, lam: np.ndarray, p: np.ndarray, *, m_tests: int, significa
         keep &= sig
     if not keep.all():
         pt, lam, p, q, sig = pt.take(keep), lam[keep], p[keep], q[keep], sig[keep]
+        niche = K.NicheTest(p=niche.p[keep], support=niche.support[keep], accounts=niche.accounts[keep])
     return pd.DataFrame({
         "account_a": acc_names.take(pt.lo),
         "account_b": acc_names.take(pt.hi),
@@ -680,6 +685,9 @@ def _window_edges(pt, lam: np.ndarray, p: np.ndarray, *, m_tests: int, significa
         "p_value": p,
         "q_value": q,
         "significant": sig,
+        "niche_support": niche.support,
+        "niche_accounts": niche.accounts,
+        "niche_p": niche.p,
     }, copy=False)
 
 
@@ -750,9 +758,10 @@ def run_engine(
                                     [s[part.incidence_target] for s in part.pair_share],
                                     n_accounts=max(n_acc, 1))
     for k, rows in enumerate(part.rows):
-        pt = K.reduce_pairs(rows, tw, n_accounts=max(n_acc, 1), min_support=min_support)
-        lam, p = K.poisson_null(pt.lo, pt.hi, pt.support, nulls[k])
-        frame = _window_edges(pt, lam, p, m_tests=m_tests, significance=significance, alpha=alpha,
+        pt = K.reduce_pairs(rows, tw, n_accounts=max(n_acc, 1), min_support=min_support,
+                            target_accounts=part.target_accounts, strata=K.NICHE_STRATA)
+        lam, p, niche = K.test_pairs(pt, nulls[k])
+        frame = _window_edges(pt, lam, p, niche, m_tests=m_tests, significance=significance, alpha=alpha,
                               min_weight=min_weight, significant_only=significant_only,
                               acc_names=acc_names, signal=signal, window_s=wins_s[k], unit=unit,
                               t_base=t_base)
