@@ -26,10 +26,17 @@ hold (:func:`organic_audiences`):
   tie that carries another signal (shared text, links, hashtags, account traits). Independent
   evidence keeps it a network: an audience does not write the same message or sign up in the
   same hour. (A share, not "none": among a thousand fans a few pairs share a hashtag habit.)
+  When the group is a small slice of the account's audience (at most a quarter of everyone in
+  the collection who amplified it, ``audience_share``), up to half may: the most engaged viewers
+  of a live match repost every highlight *and* use the match's hashtags at the same moments;
+  an operation's seeders, by contrast, are amplified mostly by the operation itself;
 - at least two thirds of its shared amplification goes to one account;
 - on that account's posts, members react at a human pace (median delay at least 30 s) and there
   are no waves (``wave_share`` below 0.3), both read on reactions within an hour of the post
-  (later ones follow sleep and work hours, not coordination).
+  (later ones follow sleep and work hours, not coordination);
+- when the account's follower count is known, it has at least ten followers per member: an
+  audience is a small part of an account's followers, while an operation's seeder is often an
+  obscure account that its amplifiers do not even need to follow.
 
 What this misses: an operation that amplifies a single seeder with members reacting at their own
 pace and no other trace is indistinguishable, from posts alone, from that seeder's fans; it is
@@ -166,9 +173,12 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
     Returns
     -------
     DataFrame
-        Indexed by group id: ``shared_actions`` (members' first actions on posts that two or
-        more members amplified), ``top_source`` (the account most of them amplify),
-        ``source_share`` (its share), and, on the top source's posts, for reactions within
+        Indexed by group id: ``members``, ``shared_actions`` (members' first actions on posts
+        that two or more members amplified), ``top_source`` (the account most of them amplify),
+        ``source_share`` (its share), ``source_followers`` (its follower count when the dataset
+        has one, else NaN), ``audience_share`` (the members' share of every account
+        in the collection that amplified the top source), and, on the top source's posts, for
+        reactions within
         `max_delay`: ``median_delay`` (seconds
         after the original post, or after the first action on it when it is not in the
         collection), ``habit_share`` (ICC of log delays by member) and ``wave_share`` (ICC by
@@ -189,21 +199,30 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
     >>> bool(stats.loc[0, "habit_share"] > 0.8 and stats.loc[0, "wave_share"] < 0.3)
     True
     """
-    cols = ["shared_actions", "top_source", "source_share", "median_delay", "habit_share", "wave_share"]
+    cols = ["members", "shared_actions", "top_source", "source_share", "source_followers", "audience_share",
+            "median_delay", "habit_share", "wave_share"]
     acts = _amplifications(dataset)
+    accounts = dataset.accounts
+    followers = (pd.Series(accounts["followers"].to_numpy(float, na_value=np.nan),
+                           index=accounts["account_id"].astype(object).to_numpy())
+                 if "followers" in accounts.columns else pd.Series(dtype=float))
+    followers = followers[~followers.index.duplicated()]
+    audience = acts.groupby("source")["account_id"].nunique() if len(acts) else pd.Series(dtype="int64")
     rows = {}
     for gid, mem in members.items():
         mem = set(mem)
-        sub = acts[acts["account_id"].isin(mem)]
+        members_acts = sub = acts[acts["account_id"].isin(mem)]
         sub = sub.sort_values("delay").drop_duplicates(["account_id", "target"])
         by_target = sub.groupby("target")["account_id"].transform("size")
         sub = sub[by_target.to_numpy() >= 2]
         n = len(sub)
-        top, share = None, float("nan")
+        top, share, slice_ = None, float("nan"), float("nan")
         src = sub["source"].dropna()
         if len(src):
             counts = src.value_counts()
             top, share = counts.index[0], float(counts.iloc[0] / n)
+            reached = members_acts.loc[(members_acts["source"] == top).to_numpy(bool), "account_id"].nunique()
+            slice_ = float(reached / audience[top])
             # Timing is read on the top source's posts only: posts of different accounts have
             # different organic delays (a viral post spreads for hours, a live moment for a minute).
             sub = sub[(sub["source"] == top).to_numpy(bool)]
@@ -215,15 +234,18 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
             who = sub["account_id"].to_numpy(object)
             habit = intraclass_correlation(y, who)
             wave = _wave_share(y, who, sub["target"].to_numpy(object))
-        rows[gid] = (n, top, share, delay, habit, wave)
+        fol = float(followers.get(top, np.nan)) if top is not None else float("nan")
+        rows[gid] = (len(mem), n, top, share, fol, slice_, delay, habit, wave)
     out = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
-    return out.astype({"shared_actions": "int64", "source_share": float, "median_delay": float,
+    return out.astype({"members": "int64", "shared_actions": "int64", "source_share": float,
+                       "source_followers": float, "audience_share": float, "median_delay": float,
                        "habit_share": float, "wave_share": float})
 
 
 def trace_shares(ties: pd.DataFrame, members: Mapping[int, Iterable[str]]) -> dict[int, float]:
     """Share of each group's members with a tie to a fellow member that carries a signal other
-    than amplification (:data:`AMPLIFICATION_SIGNALS`): shared text, links, hashtags, account traits.
+    than amplification (:data:`AMPLIFICATION_SIGNALS`, and their niche tests ``niche_<signal>``):
+    shared text, links, hashtags, account traits.
 
     Parameters
     ----------
@@ -240,7 +262,8 @@ def trace_shares(ties: pd.DataFrame, members: Mapping[int, Iterable[str]]) -> di
     {0: 0.5}
     """
     other = ties["signals"].fillna("").astype(str).map(
-        lambda s: any(x and x not in AMPLIFICATION_SIGNALS for x in s.split(","))).to_numpy(bool)
+        lambda s: any(x and x.removeprefix("niche_") not in AMPLIFICATION_SIGNALS
+                      for x in s.split(","))).to_numpy(bool)
     a = ties["account_a"].to_numpy(object)[other]
     b = ties["account_b"].to_numpy(object)[other]
     out = {}
@@ -254,25 +277,47 @@ def trace_shares(ties: pd.DataFrame, members: Mapping[int, Iterable[str]]) -> di
 
 def organic_audiences(stats: pd.DataFrame, traces: Mapping[int, float], *,
                       min_source_share: float = 2 / 3, max_wave_share: float = 0.3,
-                      min_median_delay: float = 30.0, max_trace_share: float = 0.05) -> set[int]:
+                      min_median_delay: float = 30.0, max_trace_share: float = 0.05,
+                      max_slice: float = 0.25, max_slice_trace_share: float = 0.5,
+                      min_followers_per_member: float = 10.0) -> set[int]:
     """Groups of `stats` (from :func:`audience_statistics`) that look like an organic audience:
-    at most `max_trace_share` of members with another trace (`traces`, from
-    :func:`trace_shares`), at least `min_source_share` of the shared amplification to one account,
-    a human pace (median reaction of at least `min_median_delay` seconds) and no waves
-    (``wave_share`` below `max_wave_share`).
+    at least `min_source_share` of the shared amplification to one account, a human pace
+    (median reaction of at least `min_median_delay` seconds), no waves (``wave_share`` below
+    `max_wave_share`), and at most `max_trace_share` of members with another trace (`traces`,
+    from :func:`trace_shares`), or at most `max_slice_trace_share` when the group is a small
+    slice of the source's audience (``audience_share`` at most `max_slice`). When the source's
+    follower count is known, it must be at least `min_followers_per_member` times the group's
+    size: an audience is a small part of an account's followers.
+
+    Why the slice: the most engaged few of a big account's audience (those who reposted every
+    highlight of a match) meet again on its posts far more than chance says, and being at the
+    same event they also share its hashtags and habits; an operation's seeders are amplified
+    by the operation, so its members are most of their audience. Why the followers: sixteen
+    accounts that amplify, post after post, an account eleven people follow are not its
+    audience; a singer's or a broadcaster's audience is a sliver of its followers.
 
     Examples
     --------
     >>> stats = pd.DataFrame({"source_share": [0.95, 0.95, 0.4, 0.95], "wave_share": [0.05, 0.7, 0.05, 0.0],
-    ...                       "median_delay": [240.0, 240.0, 240.0, 5.0]})
+    ...                       "median_delay": [240.0, 240.0, 240.0, 5.0],
+    ...                       "audience_share": [0.9, 0.9, 0.9, 0.9]})
     >>> sorted(organic_audiences(stats, {g: 0.0 for g in range(4)}))
     [0]
     >>> organic_audiences(stats, {0: 0.3})
     set()
+    >>> organic_audiences(stats.assign(audience_share=0.02), {0: 0.3})   # a slice of a crowd
+    {0}
+    >>> organic_audiences(stats.assign(members=16, source_followers=11.0), {0: 0.0})  # 11 followers
+    set()
     """
     out = set()
     for gid, row in stats.iterrows():
-        if traces.get(gid, 1.0) > max_trace_share:
+        slice_ = row.get("audience_share", np.nan)
+        allowed = max_slice_trace_share if slice_ <= max_slice else max_trace_share
+        if traces.get(gid, 1.0) > allowed:
+            continue
+        fol, size = row.get("source_followers", np.nan), row.get("members", np.nan)
+        if pd.notna(fol) and pd.notna(size) and fol < min_followers_per_member * size:
             continue
         if (row["source_share"] >= min_source_share and row["wave_share"] < max_wave_share
                 and row["median_delay"] >= min_median_delay):

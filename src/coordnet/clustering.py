@@ -175,8 +175,9 @@ def find_networks(
         test did not tie the pair), e.g. the niche test of a co-action signal. A pair whose
         smallest view p-value, times the number of views, is at most `p_candidate` is a
         candidate edge too. Each group is also tested on each view alone (every pair inside
-        it, with that view's p-values), and its ``q`` is the smallest over the fused test and
-        the views, times their number (see :func:`group_q`): a group tied by one test need not
+        it, with that view's p-values), and its ``q`` is the smallest of ``2 q_fused`` and
+        ``2 V q_view`` over the ``V`` views (a union bound weighted in advance: half to the fused
+        test, half shared by the views; see :func:`group_q`): a group tied by one test need not
         pay, on each of its pairs, for the other tests fusion could have picked.
 
     Returns
@@ -226,6 +227,13 @@ def find_networks(
     keep = weak_ok | (edges["q_value"] <= alpha).to_numpy(bool)
     cand = edges[keep].copy()
     cand["evidence"] = np.minimum(-np.log10(np.maximum(p_edge[keep], 1e-300)), 300.0)
+    if views and "signals" in cand:
+        # Name the views that tie a pair beside the fused signals (p <= alpha, like fusion).
+        names = cand["signals"].astype(object).fillna("").to_numpy(dtype=object).copy()
+        for v in views:
+            hit = np.flatnonzero(cand[v].to_numpy(float) <= alpha)
+            names[hit] = [f"{x},{v}" if x else v for x in names[hit]]
+        cand["signals"] = pd.array(names, dtype=STRING_DTYPE)
     g = _graph(cand)
     if method == "louvain":
         parts = nx.community.louvain_communities(g, weight="evidence", resolution=resolution, seed=seed)
@@ -250,14 +258,19 @@ def find_networks(
     degree = pd.concat([pd.Series(ea[inside]), pd.Series(eb[inside])]).value_counts()
     view_inside = _view_pvalues(edges, views, member_of, len(parts))
 
+    # A weighted union bound over the tests tried, with weights fixed in advance: half to the
+    # fused test, half shared by the views. A group found by fusion pays a factor 2, one found
+    # by a view pays 2 * len(views).
+    fused_factor, view_factor = (2.0, 2.0 * len(views)) if views else (1.0, 1.0)
     rows = []
     for i, p in enumerate(parts):
-        q, test = group_q(len(p), pin[order[bounds[i]:bounds[i + 1]]], n_accounts, levels), "fused"
+        q = fused_factor * group_q(len(p), pin[order[bounds[i]:bounds[i + 1]]], n_accounts, levels)
+        test = "fused"
         for v in views:
-            q_v = group_q(len(p), view_inside[v][i], n_accounts, levels)
+            q_v = view_factor * group_q(len(p), view_inside[v][i], n_accounts, levels)
             if q_v < q:
                 q, test = q_v, v
-        q = min(1.0, q * (1 + len(views)))  # the union bound over the tests tried
+        q = min(1.0, q)
         status = "network" if len(p) >= min_size and q <= alpha else "candidate"
         for a in p:
             rows.append((a, i, status, q, int(degree.get(a, 0)), test))

@@ -399,10 +399,10 @@ def _best_tie_scores(accounts: pd.Series, all_pairs: pd.DataFrame | None,
 def _ties_inside(fused: pd.DataFrame, network_of: dict) -> pd.DataFrame:
     """The candidate edges with ``network_id`` (NA for edges between networks or outside them)."""
     fused = fused.drop(columns=[c for c in ("group_id",) if c in fused])
-    ga = fused["account_a"].map(network_of)
-    gb = fused["account_b"].map(network_of)
-    same = ((ga == gb) & ga.notna()).to_numpy(bool)
-    fused["network_id"] = pd.array(np.where(same, ga.fillna(-1), -1), dtype="Int64")
+    ga = fused["account_a"].astype(object).map(network_of).to_numpy(float, na_value=np.nan)
+    gb = fused["account_b"].astype(object).map(network_of).to_numpy(float, na_value=np.nan)
+    same = ga == gb  # NaN (outside any network) is never equal
+    fused["network_id"] = pd.array(np.where(same, np.nan_to_num(ga, nan=-1), -1).astype(np.int64), dtype="Int64")
     fused.loc[~same, "network_id"] = pd.NA
     return fused
 
@@ -443,6 +443,8 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
         members[n].add(a)
     net_score = {n: float(nets.loc[nets["group_id"] == g, "score"].median()) for g, n in rank.items()}
     net_q = {n: float(nets.loc[nets["group_id"] == g, "group_q"].min()) for g, n in rank.items()}
+    net_test = {n: str(nets.loc[nets["group_id"] == g, "group_test"].iloc[0]) if "group_test" in nets else "fused"
+                for g, n in rank.items()}
 
     # What ties each account inside its network.
     fused = _ties_inside(fused, network_of)
@@ -492,15 +494,18 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
                           na_position="last").reset_index(drop=True)
 
     rows = []
-    audience_cols = ["top_source", "source_share", "median_delay", "habit_share", "wave_share"]
+    audience_cols = ["top_source", "source_share", "source_followers", "audience_share", "median_delay",
+                     "habit_share", "wave_share"]
     for n, mem in sorted(members.items()):
         e = inside[(inside["network_id"] == n).to_numpy(bool)]
         k = len(mem)
         sig_counts = e["signals"].str.split(",").explode().value_counts()
+        sig_counts = sig_counts[sig_counts.index.astype(str) != ""]
         aud = aud_stats.loc[n, audience_cols].to_dict() if n in aud_stats.index else {}
         rows.append({
             "network_id": n, "status": status[n], "size": k,
-            "score": net_score[n], "group_q": net_q[n], "signals": ",".join(sig_counts.index.tolist()),
+            "score": net_score[n], "group_q": net_q[n], "group_test": net_test[n],
+            "signals": ",".join(sig_counts.index.tolist()),
             "n_edges": len(e), "density": len(e) / (k * (k - 1) / 2) if k > 1 else 0.0,
             "seeders": sum(1 for a in mem if a in seeders), **aud,
         })
@@ -508,14 +513,17 @@ def _assemble(dataset: Dataset, groups: pd.DataFrame, fused: pd.DataFrame, all_p
         g = cands[cands["group_id"] == gid]
         rows.append({"network_id": n, "status": "candidate", "size": len(g),
                      "score": float(g["score"].median()), "group_q": float(g["group_q"].min()),
+                     "group_test": str(g["group_test"].iloc[0]) if "group_test" in g else "fused",
                      "signals": "", "n_edges": 0, "density": 0.0, "seeders": 0})
-    networks = pd.DataFrame(rows, columns=["network_id", "status", "size", "score", "group_q", "signals",
-                                           "n_edges", "density", "seeders", *audience_cols])
+    networks = pd.DataFrame(rows, columns=["network_id", "status", "size", "score", "group_q", "group_test",
+                                           "signals", "n_edges", "density", "seeders", *audience_cols])
     networks = networks.astype({"network_id": "int64", "status": STRING_DTYPE, "size": "int64",
-                                "score": float, "group_q": float, "signals": STRING_DTYPE, "n_edges": "int64",
+                                "score": float, "group_q": float, "group_test": STRING_DTYPE,
+                                "signals": STRING_DTYPE, "n_edges": "int64",
                                 "density": float, "seeders": "int64", "top_source": STRING_DTYPE,
-                                "source_share": float, "median_delay": float, "habit_share": float,
-                                "wave_share": float})
+                                "source_share": float, "source_followers": float, "audience_share": float,
+                                "median_delay": float,
+                                "habit_share": float, "wave_share": float})
     return acc, networks, fused
 
 

@@ -45,6 +45,25 @@ def _coaction_sentence(name: str, edges: pd.DataFrame, k: int, window: float) ->
             f"expected by chance {float(edges.loc[edges['p_value'].idxmin(), 'expected']):.2g} shared {unit}.")
 
 
+def _niche_sentence(name: str, edges: pd.DataFrame, k: int, min_repeat: int, p_cut: float) -> str | None:
+    """How the members meet on obscure targets (the niche test), at the window where it is
+    strongest; None when no member pair shares `min_repeat` such targets with niche ``p <= p_cut``."""
+    if "niche_p" not in edges.columns:
+        return None
+    tied = edges[(edges["niche_support"] >= min_repeat).to_numpy(bool) & (edges["niche_p"] <= p_cut).to_numpy(bool)]
+    if tied.empty:
+        return None
+    window = float(tied.loc[tied["niche_p"].idxmin(), "window"]) if "window" in tied else float("nan")
+    tied = tied[tied["window"] == window] if "window" in tied else tied
+    what, unit = _WHAT.get(name, (f"acted together ({name})", "targets"))
+    best = tied.loc[tied["niche_p"].idxmin()]
+    return (f"{name}, obscure {unit}: {len(tied)} of {k * (k - 1) // 2} member pairs {what} within "
+            f"{window:g} s, at least {min_repeat} of them {unit} that few accounts touched (p <= {p_cut:g}; a pair up to "
+            f"{int(tied['niche_support'].max())}, median {tied['niche_support'].median():g}; strongest pair: "
+            f"{int(best['niche_support'])} {unit} with at most {int(best['niche_accounts'])} accounts each, "
+            f"p = {_fmt_q(float(best['niche_p']))} after choosing the popularity bound).")
+
+
 def network_evidence(result: Result, network_id: int, *, top: int = 10) -> NetworkEvidence:
     """Build the :class:`~coordnet.result.NetworkEvidence` of one network of a result."""
     members = result.members(network_id)
@@ -59,10 +78,14 @@ def network_evidence(result: Result, network_id: int, *, top: int = 10) -> Netwo
     net_edges = result.edges[(result.edges["network_id"] == network_id).fillna(False).to_numpy(bool)]
     if len(net_edges):
         row = result.networks[result.networks["network_id"] == network_id].iloc[0]
+        test = str(row["group_test"]) if "group_test" in row and pd.notna(row["group_test"]) else "fused"
+        how = "" if test == "fused" else (
+            f" (read on the niche test of {test.removeprefix('niche_')}: shared obscure targets)"
+            if test.startswith("niche_") else f" (read on {test})")
         sentences.append(
             f"{k} accounts; {len(net_edges)} of {k * (k - 1) // 2} member pairs are tied (fused p <= "
             f"{result.params.get('p_candidate', 1e-3):g}); chance would produce a group this size, this "
-            f"densely and strongly tied with probability {_fmt_q(float(row['group_q']))} (score "
+            f"densely and strongly tied with probability {_fmt_q(float(row['group_q']))}{how} (score "
             f"{float(row['score']):.2f}); strongest pair p = {_fmt_q(float(net_edges['p_value'].min()))}.")
     row = result.networks[result.networks["network_id"] == network_id]
     if len(row) and "source_share" in row and pd.notna(row["source_share"].iloc[0]):
@@ -71,11 +94,17 @@ def network_evidence(result: Result, network_id: int, *, top: int = 10) -> Netwo
                    else "it stays a network")
         habit = "n/a" if pd.isna(r["habit_share"]) else f"{r['habit_share']:.2f}"
         wave = "n/a" if pd.isna(r["wave_share"]) else f"{r['wave_share']:.2f}"
+        reach = ""
+        if "audience_share" in r and pd.notna(r["audience_share"]):
+            reach = f" (members are {r['audience_share']:.0%} of everyone who amplified it"
+            if "source_followers" in r and pd.notna(r["source_followers"]):
+                reach += f"; it has {int(r['source_followers']):,} followers"
+            reach += ")"
         sentences.append(
             f"audience check: {r['source_share']:.0%} of the members' shared amplification goes to "
-            f"{_name(result.accounts, r['top_source'])}; median reaction {r['median_delay']:.0f} s after the post; timing "
-            f"explained by each member's own pace {habit}, by shared waves per post {wave}; {verdict} "
-            "(see coordnet.audience).")
+            f"{_name(result.accounts, r['top_source'])}{reach}; median reaction {r['median_delay']:.0f} s after "
+            f"the post; timing explained by each member's own pace {habit}, by shared waves per post {wave}; "
+            f"{verdict} (see coordnet.audience).")
     seeders = acc[acc["role"] == "seeder"]["account_id"].tolist()
     if seeders:
         sentences.append(f"{len(seeders)} seeder(s) whose posts the others amplify: "
@@ -85,13 +114,23 @@ def network_evidence(result: Result, network_id: int, *, top: int = 10) -> Netwo
         e = res.edges
         if not len(e):
             continue
-        if "window" in e and e["window"].nunique() > 1:
-            e = e[e["window"] == e["window"].min()]
-        inside = e[e["account_a"].isin(mem).to_numpy(bool) & e["account_b"].isin(mem).to_numpy(bool)]
-        if inside.empty:
+        all_inside = e[e["account_a"].isin(mem).to_numpy(bool) & e["account_b"].isin(mem).to_numpy(bool)]
+        if all_inside.empty:
             continue
+        inside = all_inside
+        if "window" in e and e["window"].nunique() > 1:
+            # The window where most member pairs are tied (p <= p_candidate); the shortest on a tie.
+            p_cut = float(result.params.get("p_candidate", 1e-2))
+            tied = all_inside[(all_inside["p_value"] <= p_cut).to_numpy(bool)]
+            counts = tied.groupby("window").size() if len(tied) else all_inside.groupby("window").size()
+            best = float(counts[counts == counts.max()].index.min())
+            inside = all_inside[(all_inside["window"] == best).to_numpy(bool)]
         window = float(inside["window"].iloc[0]) if "window" in inside else float("nan")
         sentences.append(_coaction_sentence(name, inside, k, window))
+        niche = _niche_sentence(name, all_inside, k, int(result.params.get("min_repeat", 3)),
+                                float(result.params.get("p_candidate", 1e-2)))
+        if niche:
+            sentences.append(niche)
         ev = res.evidence(accounts=members, window=window)
         if ev.empty:
             continue
