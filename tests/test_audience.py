@@ -40,11 +40,14 @@ def _background(rng, rows, n_accounts=150, days=10):
                          "ref_account_id": src, "timestamp": t + int(rng.uniform(300, 30000))})
 
 
-def _amplified(*, pace, waves=False, batch=False, night=False, n_posts=15, n_members=12, seed=0):
+def _amplified(*, pace, waves=False, batch=False, night=False, n_posts=15, n_members=12, seed=0,
+               source_followers=None, outsiders=0):
     """One source posts daily; members repost it. ``pace``: "human" (each member has their own
     typical delay, minutes), "machine" (2-9 s). ``waves``: a per-post lag shared by all.
     ``batch``: the members' accounts were created within the same hour. ``night``: every third
-    post comes at night and each member answers it 4-8 hours later, when they wake up."""
+    post comes at night and each member answers it 4-8 hours later, when they wake up.
+    ``source_followers``: the source's follower count (unknown when None). ``outsiders``: that
+    many other accounts repost one of the source's posts each."""
     rng = np.random.default_rng(seed)
     rows: list[dict] = []
     _background(rng, rows)
@@ -63,12 +66,19 @@ def _amplified(*, pace, waves=False, batch=False, night=False, n_posts=15, n_mem
                     d += rng.uniform(4 * 3600, 8 * 3600)
             rows.append({"post_id": f"r{j}_{m}", "account_id": m, "kind": "repost", "ref_post_id": f"s{j}",
                          "ref_account_id": "source", "timestamp": t + int(lag + d)})
+    for i in range(outsiders):
+        j = int(rng.integers(n_posts))
+        t = int(next(r["timestamp"] for r in rows if r["post_id"] == f"s{j}"))
+        rows.append({"post_id": f"x{i}", "account_id": f"fan{i}", "kind": "repost", "ref_post_id": f"s{j}",
+                     "ref_account_id": "source", "timestamp": t + int(rng.uniform(600, 20000))})
     posts = pd.DataFrame(rows)
     ids = sorted(set(posts["account_id"]))
     created = T0 - rng.uniform(100, 3000, len(ids)) * 86400
     if batch:
         created[[ids.index(m) for m in members]] = T0 - 40 * 86400 + rng.uniform(0, 3600, n_members)
     accounts = pd.DataFrame({"account_id": ids, "created_at": pd.to_datetime(created, unit="s", utc=True)})
+    if source_followers is not None:
+        accounts["followers"] = pd.array([source_followers if a == "source" else 150 for a in ids], dtype="Int64")
     return Dataset(posts, accounts), set(members)
 
 
@@ -105,6 +115,40 @@ def test_rings_that_move_together_or_leave_other_traces_stay_networks(kwargs):
     status, acc = _status_of(result, members)
     assert status == "network"
     assert acc["network_id"].notna().sum() >= len(members) - 1
+
+
+def test_an_account_a_dozen_people_follow_has_no_audience_of_a_dozen():
+    """The same human-paced ring is an audience of a singer with a million followers, and a
+    network when the account it amplifies has eleven."""
+    for followers, expected in ((1_000_000, "organic_audience"), (11, "network")):
+        ds, members = _amplified(pace="human", source_followers=followers)
+        status, _ = _status_of(detect(ds, signals=["co_repost", "creation_burst"]), members)
+        assert status == expected, followers
+        stats = audience_statistics(ds, {0: members})
+        assert stats.loc[0, "source_followers"] == followers and stats.loc[0, "members"] == len(members)
+
+
+def test_audience_share_is_the_members_share_of_everyone_who_amplified_the_source():
+    ds, members = _amplified(pace="human", outsiders=36)
+    stats = audience_statistics(ds, {0: members})
+    assert stats.loc[0, "audience_share"] == pytest.approx(12 / 48)
+    assert np.isnan(stats.loc[0, "source_followers"])  # no follower counts in this dataset
+
+
+def test_a_slice_of_a_crowd_may_share_its_hashtags_an_operation_may_not():
+    row = {"source_share": 0.8, "wave_share": 0.0, "median_delay": 70.0, "members": 15, "source_followers": 8e5}
+    stats = pd.DataFrame([{**row, "audience_share": 0.02}, {**row, "audience_share": 0.9},
+                          {**row, "audience_share": 0.02}, {**row, "audience_share": np.nan}])
+    traces = {0: 0.3, 1: 0.3, 2: 0.6, 3: 0.3}
+    # 0: the most engaged few of a broadcaster's crowd; 1: the source's whole audience, with
+    # traces; 2: traces on most members; 3: reach unknown, the strict rule applies.
+    assert organic_audiences(stats, traces) == {0}
+
+
+def test_niche_ties_of_amplification_signals_are_not_traces():
+    ties = pd.DataFrame({"account_a": ["a", "b"], "account_b": ["b", "c"],
+                         "signals": ["co_repost,niche_co_repost", "niche_co_link"]})
+    assert trace_shares(ties, {0: ["a", "b", "c"]}) == {0: 2 / 3}
 
 
 def test_organic_audiences_needs_every_condition():

@@ -59,3 +59,29 @@ def test_bad_parameters():
         find_networks(e, n_accounts=10, method="leiden")
     with pytest.raises(ParameterError, match="min_size"):
         find_networks(e, n_accounts=10, min_size=1)
+
+
+def test_a_group_tied_by_one_view_is_tested_on_it_and_pays_once():
+    """Twelve accounts whose fused pair p-values are weak (fusion paid for every signal it could
+    have picked) but whose niche p-values are strong: a candidate group on fusion alone, a
+    network when the view is tested, at the price of the weighted union bound."""
+    members = [f"m{i:02d}" for i in range(12)]
+    ties = clique(members, 0.02).assign(repeated=True, niche_co_repost=1e-4, signals="")
+    noise = clique(["x1", "x2", "x3"], 1e-3).assign(repeated=True, niche_co_repost=np.nan, signals="co_link")
+    edges = pd.concat([ties, noise], ignore_index=True)
+    plain, _ = find_networks(edges, n_accounts=5000)
+    assert (plain.loc[plain["account_id"].isin(members), "status"] == "candidate").all()
+    groups, cand = find_networks(edges, n_accounts=5000, views=["niche_co_repost"])
+    mine = groups[groups["account_id"].isin(members)]
+    assert (mine["status"] == "network").all() and (mine["group_test"] == "niche_co_repost").all()
+    q_view = group_q(12, np.full(66, 1e-4), 5000, levels=(1e-2, *[10.0 ** -j for j in range(3, 31)]))
+    assert mine["group_q"].iloc[0] == pytest.approx(2 * 1 * q_view)
+    assert (cand.loc[cand["account_a"].isin(members), "signals"] == "niche_co_repost").all()
+    assert (cand.loc[cand["account_a"] == "x1", "signals"] == "co_link").all()
+    # A group found by fusion pays a factor 2 for the views that were also tried.
+    fused = clique(members, 1e-6).assign(repeated=True, niche_co_repost=np.nan)
+    q0 = find_networks(fused, n_accounts=5000)[0]["group_q"].iloc[0]
+    q1 = find_networks(fused, n_accounts=5000, views=["niche_co_repost"])[0]
+    assert q1["group_q"].iloc[0] == pytest.approx(2 * q0) and (q1["group_test"] == "fused").all()
+    with pytest.raises(ParameterError, match="views"):
+        find_networks(edges, n_accounts=5000, views=["niche_co_link"])

@@ -192,3 +192,108 @@ def test_engine_with_the_support_screen_equals_brute_force(acts, windows, min_su
     assert_matches(res.edges, acts, sorted(windows), min_support)
     whole = CoAction(lambda d: acts, window=windows, min_support=min_support).run(EMPTY)
     pd.testing.assert_frame_equal(res.edges, whole.edges)
+
+
+# ---------------------------------------------------------------------------------------------
+# The niche test: co-action on obscure targets
+# ---------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), cap=st.integers(-1, 12))
+def test_expected_on_obscure_targets_equals_a_plain_sum(data, cap):
+    n_acc = data.draw(st.integers(2, 6))
+    inc = data.draw(st.lists(st.tuples(st.integers(0, n_acc - 1), st.integers(0, 10),
+                                       st.floats(0, 1, allow_nan=False)), min_size=1, max_size=30))
+    acc = np.array([i[0] for i in inc], np.int64)
+    others = np.array([i[1] for i in inc], np.int64)
+    share = np.array([i[2] for i in inc])
+    nm = K.NullModel.from_incidences(acc, others, share, n_accounts=n_acc)
+    k = np.bincount(acc, minlength=n_acc)
+    active = [a for a in range(n_acc) if k[a] > 0]  # pairs are only ever made of active accounts
+    lo = np.array([a for a in active for b in active if a < b], np.int64)
+    hi = np.array([b for a in active for b in active if a < b], np.int64)
+
+    def directed(a, b):
+        sel = (acc == a) & (others <= cap)
+        return float((np.minimum(1.0, k[b] * others[sel] / len(acc)) * share[sel]).sum())
+
+    expected = [max(directed(a, b), directed(b, a)) for a, b in zip(lo, hi, strict=True)]
+    np.testing.assert_allclose(nm.expected(lo, hi, max_others=cap), expected, rtol=1e-9, atol=1e-12)
+    if cap >= others.max():  # a bound above every target is no bound
+        np.testing.assert_allclose(nm.expected(lo, hi, max_others=cap), nm.expected(lo, hi), rtol=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 7)), max_size=40, unique=True),
+       sizes=st.lists(st.integers(1, 600), min_size=8, max_size=8))
+def test_niche_support_counts_shared_targets_under_each_bound(rows, sizes):
+    key = np.array([r[0] for r in rows], np.int64)
+    tgt = np.array([r[1] for r in rows], np.int64)
+    n = len(rows)
+    pr = K.PairTargetRows(key, tgt, np.ones(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64),
+                          np.zeros(n, np.int64), np.ones(n, np.int8))
+    accounts = np.array(sizes, np.int64)
+    pt = K.reduce_pairs(pr, np.ones(8), n_accounts=3, target_accounts=accounts, strata=K.NICHE_STRATA)
+    assert pt.niche_support.shape == (len(pt), len(K.NICHE_STRATA))
+    for i, kk in enumerate((pt.lo * 3 + pt.hi).tolist()):
+        mine = tgt[key == kk]
+        assert pt.niche_support[i].tolist() == [int((accounts[mine] <= c).sum()) for c in K.NICHE_STRATA]
+        assert (np.diff(pt.niche_support[i]) >= 0).all() and pt.niche_support[i, -1] <= pt.support[i]
+
+
+def test_niche_p_is_the_best_stratum_times_the_strata():
+    from scipy import stats
+
+    nm = K.NullModel.from_incidences(np.array([0, 0, 0, 1, 1, 1, 2]), np.array([1, 1, 40, 1, 1, 40, 40]),
+                                     np.full(7, 0.5), n_accounts=3)
+    pt = K.PairTable(lo=np.array([0]), hi=np.array([1]), support=np.array([3]), co_actions=np.array([3]),
+                     weight=np.ones(1), first=np.zeros(1, np.int64), last=np.zeros(1, np.int64),
+                     median_gap=np.zeros(1), a_leads=np.zeros(1, np.int64), b_leads=np.zeros(1, np.int64),
+                     ties=np.zeros(1, np.int64), niche_support=np.array([[2, 2, 3]]))
+    lam, p, niche = K.test_pairs(pt, nm, strata=(2, 8, 64))
+    per = [stats.poisson.sf(s - 1, nm.expected(np.array([0]), np.array([1]), max_others=c - 1)[0])
+           for s, c in zip([2, 2, 3], (2, 8, 64), strict=True)]
+    j = int(np.argmin(per))
+    assert niche.p[0] == pytest.approx(min(1.0, 3 * per[j]))
+    assert niche.support[0] == [2, 2, 3][j] and niche.accounts[0] == (2, 8, 64)[j]
+    assert p[0] == pytest.approx(stats.poisson.sf(2, lam[0]))
+    # One shared obscure target is not a repeated tie: not tested.
+    pt.niche_support[:] = [[1, 1, 1]]
+    assert K.test_pairs(pt, nm, strata=(2, 8, 64))[2].p[0] == 1.0
+
+
+def _busy_crowd(seed: int, campaign: bool):
+    """Two hundred accounts repost twenty viral posts within the hour; with `campaign`, six of
+    them also repost four posts of an obscure seeder that nobody else touches."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for v in range(20):
+        t0 = v * 7200
+        for a in rng.choice(200, 120, replace=False):
+            rows.append((f"u{a}", f"viral{v}", t0 + int(rng.integers(0, 3600))))
+        if campaign:
+            rows += [(f"op{m}", f"viral{v}", t0 + int(rng.integers(0, 3600))) for m in range(6)]
+    if campaign:
+        for s in range(4):
+            t0 = 200_000 + s * 7200
+            rows += [(f"op{m}", f"seed{s}", t0 + int(rng.integers(0, 3600))) for m in range(6)]
+    return pd.DataFrame(rows, columns=["account_id", "target", "t"]).assign(
+        timestamp=lambda d: pd.to_datetime(d["t"], unit="s", utc=True), post_id=lambda d: d.index.astype(str))
+
+
+def test_niche_test_finds_what_the_count_test_misses_and_stays_quiet_on_crowds():
+    from coordnet.signals.coaction import run_engine
+
+    edges = run_engine(_busy_crowd(0, campaign=True), [pd.Timedelta("1h")], signal="demo").edges
+    ops = edges[edges["account_a"].str.startswith("op") & edges["account_b"].str.startswith("op")]
+    assert len(ops) == 15
+    # Busy on viral posts, the operators meet on 24 targets where ~22 are expected: the count
+    # test sees nothing, the four obscure seeds give them away.
+    assert (ops["p_value"] > 0.05).all()
+    assert (ops["niche_support"] == 4).all() and (ops["niche_accounts"] == 8).all()
+    assert (ops["niche_p"] < 1e-3).all()
+    crowd = run_engine(_busy_crowd(1, campaign=False), [pd.Timedelta("1h")], signal="demo").edges
+    n_pairs = 200 * 199 // 2
+    assert (crowd["niche_p"] <= 0.01).sum() <= 0.01 * n_pairs
+    assert (crowd.loc[crowd["niche_support"] > 0, "niche_accounts"] >= 128).all()  # viral, not obscure
