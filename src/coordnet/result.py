@@ -97,10 +97,11 @@ class Result:
     Attributes
     ----------
     networks : DataFrame
-        One row per group: ``network_id, status, size, score, group_q, signals, n_edges,
-        density, seeders`` and the audience statistics of :mod:`coordnet.audience`
-        (``top_source, source_share, median_delay, habit_share, wave_share``; NA for
-        candidates). ``status`` is "network" (a coordinated network: its members are flagged),
+        One row per group: ``network_id, status, size, score, group_q, group_test`` (the test
+        that gave ``group_q``: "fused" or a niche view such as "niche_co_repost", see
+        :mod:`coordnet.clustering`), ``signals, n_edges, density, seeders`` and the audience
+        statistics of :mod:`coordnet.audience` (``top_source, source_share, source_followers,
+        audience_share, median_delay, habit_share, wave_share``; NA for candidates). ``status`` is "network" (a coordinated network: its members are flagged),
         "declared_automation" (a network of openly automated accounts: shown, not flagged),
         "organic_audience" (one account's audience, each member at its own pace, tied by
         amplification only: shown, not flagged) or "candidate" (a group too small or too weak
