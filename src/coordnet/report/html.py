@@ -107,6 +107,14 @@ def _num(value, fmt: str = "{:,}") -> str:
     return _e(fmt.format(value))
 
 
+def _test_label(r) -> str:
+    """" (niche test of co_repost)" when a niche view, not fusion, gave the group's q."""
+    test = getattr(r, "group_test", None)
+    if not isinstance(test, str) or test in ("", "fused"):
+        return ""
+    return f" (niche test of {_e(test.removeprefix('niche_'))})"
+
+
 def _q(value) -> str:
     v = float(value)
     if np.isnan(v):
@@ -524,15 +532,16 @@ def _network_section(result: Result, r, cache: dict) -> str:
         note = ('<p class="note">Most members say openly that they are automated: this group acts together '
                 "by design and is shown, not flagged as covert.</p>")
     elif audience:
-        note = ('<p class="note">This group amplifies one account, each member at their own pace, and '
-                "shares no other trace: it looks like that account's audience (fans) and is shown, not "
+        note = ('<p class="note">This group amplifies one account, each member at their own pace and '
+                "without shared waves, and leaves no other trace beyond what a slice of a big audience "
+                "does: it looks like that account's audience (fans, a live crowd) and is shown, not "
                 "flagged as covert.</p>")
     out = [f'<section id="network-{nid}"><h2>Network {nid}: {_num(int(r.size))} accounts, score '
            f'{_num(float(r.score), "{:.2f}")}'
            f'{" (declared automation)" if automated else " (organic audience)" if audience else ""}</h2>'
            + note
            + f'<p>{_chips(_split(r.signals))} '
-           f'<span class="muted">group q {_q(r.group_q)} · {_num(int(r.n_edges))} ties · density '
+           f'<span class="muted">group q {_q(r.group_q)}{_test_label(r)} · {_num(int(r.n_edges))} ties · density '
            f'{_num(float(r.density), "{:.2f}")} · <a href="#overview">back to the overview</a></span></p>']
     nodes, edges = _data.layout(result, nid, max_nodes=_MAX_DRAWN, max_edges=4000, cache=cache)
     omitted = nodes.attrs.get("omitted", 0)
