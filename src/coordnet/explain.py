@@ -127,9 +127,16 @@ def network_evidence(result: Result, network_id: int, *, top: int = 10) -> Netwo
             inside = all_inside[(all_inside["window"] == best).to_numpy(bool)]
         window = float(inside["window"].iloc[0]) if "window" in inside else float("nan")
         sentences.append(_coaction_sentence(name, inside, k, window))
-        niche = _niche_sentence(name, all_inside, k, int(result.params.get("min_repeat", 3)),
-                                float(result.params.get("p_candidate", 1e-2)))
-        if niche:
+        # The niche test's sentence when it says more than the count test: it decided the group
+        # test, or it ties more member pairs.
+        p_cut = float(result.params.get("p_candidate", 1e-2))
+        niche = _niche_sentence(name, all_inside, k, int(result.params.get("min_repeat", 3)), p_cut)
+        n_niche = int(((all_inside["niche_support"] >= int(result.params.get("min_repeat", 3)))
+                       & (all_inside["niche_p"] <= p_cut)).groupby(all_inside["window"]).sum().max()) \
+            if niche else 0
+        n_count = int((inside["p_value"] <= p_cut).sum())
+        decided = str(row["group_test"].iloc[0]) == f"niche_{name}" if len(row) and "group_test" in row else False
+        if niche and (decided or n_niche > n_count):
             sentences.append(niche)
         ev = res.evidence(accounts=members, window=window)
         if ev.empty:
