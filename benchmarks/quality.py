@@ -8,6 +8,7 @@ positives of each scenario, and the time per stage.
     python benchmarks/quality.py --sizes medium    # ~100k posts
     python benchmarks/quality.py --sizes large --seeds 0   # ~1M posts: time per stage at scale
     python benchmarks/quality.py --mixes organic-only --sizes small medium   # no campaign at all
+    python benchmarks/quality.py --mixes sparse    # small campaigns, sparse participation: the hard case
 
 No per-scenario tuning: every scenario runs ``coordnet.detect(dataset)`` as an analyst would.
 """
@@ -20,20 +21,23 @@ import time
 import pandas as pd
 
 from coordnet import detect, evaluate, simulate
-from coordnet.simulate import default_campaigns
+from coordnet.simulate import TACTICS, Campaign, default_campaigns
 
 MIXES = {
     "all-tactics": None,  # one campaign per tactic (the simulator's default)
     "repost-heavy": ["fast_repost", "low_and_slow", "batch_created", "dormant_repurposed"],
     "content": ["copy_paste", "link_push", "hashtag_sequence", "reply_swarm", "office_hours"],
     "organic-only": [],  # no campaign: every flagged account is a false positive
+    "sparse": "sparse",  # one campaign per tactic, ten accounts, four of them in each action
 }
 
 
 def run(size: str, seed: int, mix: str) -> tuple[dict, object, pd.DataFrame]:
     tactics = MIXES[mix]
     kwargs = {}
-    if tactics is not None:
+    if tactics == "sparse":
+        kwargs["campaigns"] = [Campaign(t, n_accounts=10, participation=0.4) for t in TACTICS]
+    elif tactics is not None:
         kwargs["campaigns"] = [c for c in default_campaigns(size) if c.tactic in tactics]
     t0 = time.perf_counter()
     scenario = simulate(size=size, seed=seed, **kwargs)
