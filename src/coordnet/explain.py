@@ -45,14 +45,16 @@ def _coaction_sentence(name: str, edges: pd.DataFrame, k: int, window: float) ->
             f"expected by chance {float(edges.loc[edges['p_value'].idxmin(), 'expected']):.2g} shared {unit}.")
 
 
-def _niche_sentence(name: str, edges: pd.DataFrame, k: int, min_repeat: int, p_cut: float) -> str | None:
+def _niche_sentence(name: str, edges: pd.DataFrame, k: int, min_repeat: int,
+                    p_cut: float) -> tuple[str | None, int]:
     """How the members meet on obscure targets (the niche test), at the window where it is
-    strongest; None when no member pair shares `min_repeat` such targets with niche ``p <= p_cut``."""
+    strongest, and how many member pairs it ties there; ``(None, 0)`` when no member pair shares
+    `min_repeat` such targets with niche ``p <= p_cut``."""
     if "niche_p" not in edges.columns:
-        return None
+        return None, 0
     tied = edges[(edges["niche_support"] >= min_repeat).to_numpy(bool) & (edges["niche_p"] <= p_cut).to_numpy(bool)]
     if tied.empty:
-        return None
+        return None, 0
     window = float(tied.loc[tied["niche_p"].idxmin(), "window"]) if "window" in tied else float("nan")
     tied = tied[tied["window"] == window] if "window" in tied else tied
     what, unit = _WHAT.get(name, (f"acted together ({name})", "targets"))
@@ -61,7 +63,7 @@ def _niche_sentence(name: str, edges: pd.DataFrame, k: int, min_repeat: int, p_c
             f"{window:g} s, at least {min_repeat} of them {unit} that few accounts touched (p <= {p_cut:g}; a pair up to "
             f"{int(tied['niche_support'].max())}, median {tied['niche_support'].median():g}; strongest pair: "
             f"{int(best['niche_support'])} {unit} with at most {int(best['niche_accounts'])} accounts each, "
-            f"p = {_fmt_q(float(best['niche_p']))} after choosing the popularity bound).")
+            f"p = {_fmt_q(float(best['niche_p']))} after choosing the popularity bound)."), len(tied)
 
 
 def network_evidence(result: Result, network_id: int, *, top: int = 10) -> NetworkEvidence:
@@ -130,13 +132,9 @@ def network_evidence(result: Result, network_id: int, *, top: int = 10) -> Netwo
         # The niche test's sentence when it says more than the count test: it decided the group
         # test, or it ties more member pairs.
         p_cut = float(result.params.get("p_candidate", 1e-2))
-        niche = _niche_sentence(name, all_inside, k, int(result.params.get("min_repeat", 3)), p_cut)
-        n_niche = int(((all_inside["niche_support"] >= int(result.params.get("min_repeat", 3)))
-                       & (all_inside["niche_p"] <= p_cut)).groupby(all_inside["window"]).sum().max()) \
-            if niche else 0
-        n_count = int((inside["p_value"] <= p_cut).sum())
-        decided = str(row["group_test"].iloc[0]) == f"niche_{name}" if len(row) and "group_test" in row else False
-        if niche and (decided or n_niche > n_count):
+        niche, n_niche = _niche_sentence(name, all_inside, k, int(result.params.get("min_repeat", 3)), p_cut)
+        decided = len(row) > 0 and "group_test" in row and row["group_test"].iloc[0] == f"niche_{name}"
+        if niche and (decided or n_niche > int((inside["p_value"] <= p_cut).sum())):
             sentences.append(niche)
         ev = res.evidence(accounts=members, window=window)
         if ev.empty:
