@@ -309,7 +309,7 @@ def _repeated(pairs: pd.DataFrame, signal_edges: dict, signal_results: dict, min
 
 def _add_niche_views(pairs: pd.DataFrame, signal_edges: dict, min_repeat: int) -> list[str]:
     """Add to `pairs` one column ``niche_<signal>`` per co-action signal: the pair's niche
-    p-value (co-action on obscure targets, see :func:`coordnet.signals._coaction_kernel.test_pairs`)
+    p-value (co-action on obscure targets, see :func:`coordnet.signals._coaction_kernel.pair_pvalues`)
     at its best window, times the number of windows, where the pair shares at least
     `min_repeat` such targets (NaN elsewhere). Returns the column names: the views the group
     test tries besides fusion."""

@@ -251,7 +251,7 @@ def test_niche_p_is_the_best_stratum_times_the_strata():
                      weight=np.ones(1), first=np.zeros(1, np.int64), last=np.zeros(1, np.int64),
                      median_gap=np.zeros(1), a_leads=np.zeros(1, np.int64), b_leads=np.zeros(1, np.int64),
                      ties=np.zeros(1, np.int64), niche_support=np.array([[2, 2, 3]]))
-    lam, p, niche = K.test_pairs(pt, nm, strata=(2, 8, 64))
+    lam, p, niche = K.pair_pvalues(pt, nm, strata=(2, 8, 64))
     per = [stats.poisson.sf(s - 1, nm.expected(np.array([0]), np.array([1]), max_others=c - 1)[0])
            for s, c in zip([2, 2, 3], (2, 8, 64), strict=True)]
     j = int(np.argmin(per))
@@ -260,7 +260,7 @@ def test_niche_p_is_the_best_stratum_times_the_strata():
     assert p[0] == pytest.approx(stats.poisson.sf(2, lam[0]))
     # One shared obscure target is not a repeated tie: not tested.
     pt.niche_support[:] = [[1, 1, 1]]
-    assert K.test_pairs(pt, nm, strata=(2, 8, 64))[2].p[0] == 1.0
+    assert K.pair_pvalues(pt, nm, strata=(2, 8, 64))[2].p[0] == 1.0
 
 
 def _busy_crowd(seed: int, campaign: bool):

@@ -454,7 +454,7 @@ def _reduce_task(bucket_lists: list[list], model: dict, k: int, n_accounts: int,
     rows = [c for lst in bucket_lists for c in lst]
     pt = K.reduce_pairs(rows, model["tw"], n_accounts=n_accounts, min_support=min_support,
                         target_accounts=model["target_accounts"], strata=K.NICHE_STRATA)
-    lam, p, niche = K.test_pairs(pt, model["nulls"][k])
+    lam, p, niche = K.pair_pvalues(pt, model["nulls"][k])
     return pt, lam, p, niche
 
 

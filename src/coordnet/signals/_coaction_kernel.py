@@ -53,7 +53,7 @@ __all__ = [
     "poisson_null",
     "reduce_pairs",
     "target_weights",
-    "test_pairs",
+    "pair_pvalues",
 ]
 
 logger = logging.getLogger(__name__)
@@ -998,7 +998,7 @@ def reduce_pairs(rows: PairTargetRows | Sequence[PairTargetRows], target_weight:
     target's smallest gap, and ``a_leads``/``b_leads``/``ties`` count shared targets by who acted
     first. Pairs with fewer than `min_support` targets are dropped. With `target_accounts`
     (accounts per target code) and `strata`, ``niche_support[:, j]`` counts the shared targets
-    with at most ``strata[j]`` accounts (for :func:`test_pairs`). Rows must be one per (pair,
+    with at most ``strata[j]`` accounts (for :func:`pair_pvalues`). Rows must be one per (pair,
     target): a target's rows all come from one partition. `rows` may be a list of chunks (from
     several partitions): they are not concatenated, only the selected rows are gathered.
 
@@ -1211,14 +1211,14 @@ def poisson_null(lo: np.ndarray, hi: np.ndarray, support: np.ndarray,
     return lam, np.clip(p, 0.0, 1.0)
 
 
-#: Popularity strata of the niche test (:func:`test_pairs`): shared targets with at most this
+#: Popularity strata of the niche test (:func:`pair_pvalues`): shared targets with at most this
 #: many accounts.
 NICHE_STRATA = (8, 32, 128, 512)
 
 
 @dataclass
 class NicheTest:
-    """The niche test of each pair (see :func:`test_pairs`).
+    """The niche test of each pair (see :func:`pair_pvalues`).
 
     Attributes
     ----------
@@ -1236,7 +1236,7 @@ class NicheTest:
     accounts: np.ndarray
 
 
-def test_pairs(pt: PairTable, null: NullModel,
+def pair_pvalues(pt: PairTable, null: NullModel,
                strata: Sequence[int] = NICHE_STRATA) -> tuple[np.ndarray, np.ndarray, NicheTest]:
     """The count test of every pair (:func:`poisson_null`) and its niche test.
 
@@ -1257,7 +1257,7 @@ def test_pairs(pt: PairTable, null: NullModel,
     >>> pt = reduce_pairs(PairTargetRows(np.array([1, 1]), np.array([0, 1]), np.array([1, 1]),
     ...     np.array([5, 9]), np.array([0, 0]), np.array([5, 9]), np.array([1, 1], dtype=np.int8)),
     ...     np.ones(2), n_accounts=3, target_accounts=np.array([2, 3]), strata=(2, 8))
-    >>> lam, p, niche = test_pairs(pt, nm, strata=(2, 8))
+    >>> lam, p, niche = pair_pvalues(pt, nm, strata=(2, 8))
     >>> pt.niche_support.tolist(), niche.support.tolist(), niche.accounts.tolist()
     ([[1, 2]], [2], [8])
     """

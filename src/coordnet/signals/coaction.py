@@ -760,7 +760,7 @@ def run_engine(
     for k, rows in enumerate(part.rows):
         pt = K.reduce_pairs(rows, tw, n_accounts=max(n_acc, 1), min_support=min_support,
                             target_accounts=part.target_accounts, strata=K.NICHE_STRATA)
-        lam, p, niche = K.test_pairs(pt, nulls[k])
+        lam, p, niche = K.pair_pvalues(pt, nulls[k])
         frame = _window_edges(pt, lam, p, niche, m_tests=m_tests, significance=significance, alpha=alpha,
                               min_weight=min_weight, significant_only=significant_only,
                               acc_names=acc_names, signal=signal, window_s=wins_s[k], unit=unit,
