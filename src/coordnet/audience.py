@@ -211,8 +211,8 @@ def audience_statistics(dataset: Dataset, members: Mapping[int, Iterable[str]], 
     rows = {}
     for gid, mem in members.items():
         mem = set(mem)
-        members_acts = sub = acts[acts["account_id"].isin(mem)]
-        sub = sub.sort_values("delay").drop_duplicates(["account_id", "target"])
+        members_acts = acts[acts["account_id"].isin(mem)]
+        sub = members_acts.sort_values("delay").drop_duplicates(["account_id", "target"])
         by_target = sub.groupby("target")["account_id"].transform("size")
         sub = sub[by_target.to_numpy() >= 2]
         n = len(sub)

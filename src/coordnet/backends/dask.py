@@ -305,11 +305,10 @@ def run_engine_dask(
         pt = _concat_tables([o[0] for o in outs])
         lam = np.concatenate([o[1] for o in outs])
         p = np.concatenate([o[2] for o in outs])
-        niche = K.NicheTest(*(np.concatenate([getattr(o[3], f) for o in outs])
-                              for f in ("p", "support", "accounts")))
+        niche = K.NicheTest.concat([o[3] for o in outs])
         o = np.lexsort((pt.hi, pt.lo))  # the local order: by (account_a, account_b) codes
         pt, lam, p = pt.take(o), lam[o], p[o]
-        niche = K.NicheTest(p=niche.p[o], support=niche.support[o], accounts=niche.accounts[o])
+        niche = niche.take(o)
         frame = _window_edges(pt, lam, p, niche, m_tests=m_tests, significance=significance, alpha=alpha,
                               min_weight=min_weight, significant_only=significant_only,
                               acc_names=acc_names, signal=signal, window_s=wins_s[k], unit=unit,

@@ -1235,6 +1235,13 @@ class NicheTest:
     support: np.ndarray
     accounts: np.ndarray
 
+    def take(self, idx) -> NicheTest:
+        return NicheTest(p=self.p[idx], support=self.support[idx], accounts=self.accounts[idx])
+
+    @classmethod
+    def concat(cls, parts: Sequence[NicheTest]) -> NicheTest:
+        return cls(*(np.concatenate([getattr(t, f) for t in parts]) for f in ("p", "support", "accounts")))
+
 
 def pair_pvalues(pt: PairTable, null: NullModel,
                strata: Sequence[int] = NICHE_STRATA) -> tuple[np.ndarray, np.ndarray, NicheTest]:

@@ -666,7 +666,7 @@ def _window_edges(pt, lam: np.ndarray, p: np.ndarray, niche: K.NicheTest, *, m_t
         keep &= sig
     if not keep.all():
         pt, lam, p, q, sig = pt.take(keep), lam[keep], p[keep], q[keep], sig[keep]
-        niche = K.NicheTest(p=niche.p[keep], support=niche.support[keep], accounts=niche.accounts[keep])
+        niche = niche.take(keep)
     return pd.DataFrame({
         "account_a": acc_names.take(pt.lo),
         "account_b": acc_names.take(pt.hi),
